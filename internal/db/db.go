@@ -1,0 +1,132 @@
+// Package db opens Huduma's database — an embedded SQLite file or a PostgreSQL server — applies the
+// embedded migrations, and keeps the few differences between the two engines in one place
+// (dialect.go). SQL everywhere else is portable and uses $1, $2 placeholders, which both drivers accept.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/huduma-ke/huduma/internal/apperr"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Engine names a database engine.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DB is an open database handle that knows its engine.
+type DB struct {
+	*sql.DB
+	Engine Engine
+	// DSN as given, with any password masked; for logs and the start-up banner.
+	Display string
+}
+
+// EngineOf tells which engine a DSN names: postgres:// and postgresql:// URLs are PostgreSQL,
+// anything else is a SQLite file path (or a file: URI).
+func EngineOf(dsn string) Engine {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+// Open connects to dsn and checks that the database answers. It does not migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if strings.TrimSpace(dsn) == "" {
+		return nil, apperr.New(apperr.Invalid, "no database given: pass --db with a SQLite file path or a postgres:// URL")
+	}
+	engine := EngineOf(dsn)
+	var (
+		sqldb *sql.DB
+		err   error
+	)
+	switch engine {
+	case Postgres:
+		if _, perr := url.Parse(dsn); perr != nil {
+			return nil, apperr.Wrap(perr, apperr.Invalid, "the PostgreSQL URL cannot be read: %v", perr)
+		}
+		sqldb, err = sql.Open("pgx", dsn)
+		if err == nil {
+			sqldb.SetMaxOpenConns(20)
+			sqldb.SetMaxIdleConns(10)
+			sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		}
+	default:
+		sqldb, err = sql.Open("sqlite", sqliteDSN(dsn))
+		if err == nil {
+			// One writer at a time is SQLite's rule; _txlock=immediate makes writers queue on
+			// busy_timeout instead of failing with SQLITE_BUSY half-way through a transaction.
+			sqldb.SetMaxOpenConns(8)
+			sqldb.SetMaxIdleConns(8)
+		}
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Invalid, "the database address %q cannot be used: %v", mask(dsn), err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqldb.PingContext(pingCtx); err != nil {
+		sqldb.Close()
+		return nil, apperr.Wrap(err, apperr.Invalid, "cannot reach the database at %q: %v", mask(dsn), err)
+	}
+	return &DB{DB: sqldb, Engine: engine, Display: mask(dsn)}, nil
+}
+
+// sqliteDSN turns a file path into a modernc DSN whose pragmas apply to every pooled connection.
+func sqliteDSN(path string) string {
+	pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	if strings.HasPrefix(path, "file:") {
+		if strings.Contains(path, "?") {
+			return path + "&" + pragmas
+		}
+		return path + "?" + pragmas
+	}
+	return "file:" + path + "?" + pragmas
+}
+
+// mask hides a password in a URL DSN.
+func mask(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Querier is what both *sql.DB and *sql.Tx offer; domain reads accept either.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// InTx runs fn in one transaction, committing if it returns nil and rolling back otherwise.
+// Every state change in Huduma goes through here together with its audit record.
+func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return MapError(d.Engine, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return MapError(d.Engine, fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
