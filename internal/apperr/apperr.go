@@ -18,6 +18,7 @@ const (
 	Unauthorised Code = "unauthorised"
 	Forbidden    Code = "forbidden"
 	Internal     Code = "internal"
+	RateLimited  Code = "rate_limited"
 )
 
 // Error is an error with a code, a message safe to show, optional per-field messages for forms,

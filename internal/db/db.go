@@ -130,3 +130,29 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return nil
 }
+
+// Handle is what domain stores need: reads, and transactions. A *DB is one; so is a transaction
+// already under way (Within), which lets several stores' changes share one transaction.
+type Handle interface {
+	Querier
+	InTx(ctx context.Context, fn func(tx *sql.Tx) error) error
+	Kind() Engine
+}
+
+// Kind returns the engine.
+func (d *DB) Kind() Engine { return d.Engine }
+
+// Within returns a Handle over an open transaction: its InTx runs fn in that same transaction, so
+// the caller's commit or rollback decides for everything done through it.
+func Within(tx *sql.Tx, engine Engine) Handle { return txHandle{tx, engine} }
+
+type txHandle struct {
+	*sql.Tx
+	engine Engine
+}
+
+func (t txHandle) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return MapError(t.engine, fn(t.Tx))
+}
+
+func (t txHandle) Kind() Engine { return t.engine }

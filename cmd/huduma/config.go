@@ -1,0 +1,73 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+)
+
+// config is everything the server is told at start: flags first, then HUDUMA_* variables, then defaults.
+type config struct {
+	addr          string
+	dsn           string
+	demo          bool
+	secureCookies bool
+	logLevel      slog.Level
+	bcryptCost    int
+}
+
+// parseConfig reads flags (for the subcommands that serve or touch the database).
+func parseConfig(name string, args []string, e env, extra func(*flag.FlagSet)) (config, *flag.FlagSet, error) {
+	c := config{
+		addr:          envOr(e, "HUDUMA_ADDR", "localhost:8080"),
+		dsn:           envOr(e, "HUDUMA_DB", "huduma.db"),
+		demo:          true,
+		secureCookies: true,
+		bcryptCost:    12,
+	}
+	var err error
+	if v := e.getenv("HUDUMA_DEMO"); v != "" {
+		if c.demo, err = strconv.ParseBool(v); err != nil {
+			return c, nil, usagef("HUDUMA_DEMO=%q: use true or false", v)
+		}
+	}
+	if v := e.getenv("HUDUMA_SECURE_COOKIES"); v != "" {
+		if c.secureCookies, err = strconv.ParseBool(v); err != nil {
+			return c, nil, usagef("HUDUMA_SECURE_COOKIES=%q: use true or false", v)
+		}
+	}
+	if v := e.getenv("HUDUMA_LOG_LEVEL"); v != "" {
+		if err := c.logLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, nil, usagef("HUDUMA_LOG_LEVEL=%q: use debug, info, warn or error", v)
+		}
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.StringVar(&c.dsn, "db", c.dsn, "database: a SQLite file path or a postgres:// URL (HUDUMA_DB)")
+	if extra != nil {
+		extra(fs)
+	}
+	if name == "serve" {
+		fs.StringVar(&c.addr, "addr", c.addr, "listen address HOST:PORT (HUDUMA_ADDR)")
+		fs.BoolVar(&c.demo, "demo", c.demo, "load the demo data into an empty database (HUDUMA_DEMO)")
+		fs.BoolVar(&c.secureCookies, "secure-cookies", c.secureCookies, "mark cookies Secure, sent over HTTPS only; browsers accept them on http://localhost (HUDUMA_SECURE_COOKIES)")
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, fs, usagef("%v", err)
+	}
+	if strings.TrimSpace(c.dsn) == "" {
+		return c, fs, usagef("--db is empty: give a SQLite file path or a postgres:// URL")
+	}
+	return c, fs, nil
+}
+
+func envOr(e env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (c config) String() string { return fmt.Sprintf("addr=%s db=%s demo=%v", c.addr, c.dsn, c.demo) }

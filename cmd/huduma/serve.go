@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/huduma-ke/huduma/internal/audit"
+	"github.com/huduma-ke/huduma/internal/auth"
+	"github.com/huduma-ke/huduma/internal/charter"
+	"github.com/huduma-ke/huduma/internal/db"
+	"github.com/huduma-ke/huduma/internal/demo"
+	"github.com/huduma-ke/huduma/internal/web"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// app is an opened, migrated database and the stores over it.
+type app struct {
+	db       *db.DB
+	charters *charter.Store
+	auth     *auth.Store
+}
+
+// openApp opens and migrates the database and makes sure the default calendar exists.
+func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
+	d, err := db.Open(ctx, c.dsn)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	for _, m := range applied {
+		log.Info("migration applied", "name", m)
+	}
+	a := &app{db: d, charters: charter.NewStore(d, time.Now), auth: auth.NewStore(d, time.Now, c.bcryptCost)}
+	if _, err := a.charters.EnsureDefaultCalendar(ctx, audit.System); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("default calendar: %w", err)
+	}
+	return a, nil
+}
+
+func runServe(ctx context.Context, args []string, e env) error {
+	c, _, err := parseConfig("serve", args, e, nil)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: c.logLevel}))
+	a, err := openApp(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+
+	var demoUsers []demo.Account
+	if c.demo {
+		demoUsers, err = demo.Install(ctx, a.db, a.charters, a.auth)
+		if err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	srv, err := web.NewServer(web.Config{SecureCookies: c.secureCookies, Version: version},
+		web.Deps{DB: a.db, Log: log, Charters: a.charters, Auth: a.auth, Registry: reg})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return usagef("cannot listen on %s: %v", c.addr, err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+
+	fmt.Fprintf(e.stdout, "Huduma %s serving on http://%s (database: %s %s)\n", version, ln.Addr(), a.db.Engine, a.db.Display)
+	if len(demoUsers) > 0 {
+		fmt.Fprintln(e.stdout, "Demo sign-ins (demo data only; start with --demo=false in production):")
+		for _, u := range demoUsers {
+			fmt.Fprintf(e.stdout, "  %-16s %-14s password %s\n", u.Username, u.Role, u.Password)
+		}
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "engine", a.db.Engine)
+
+	go func() {
+		t := time.NewTicker(5 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				srv.Sweep(ctx)
+			}
+		}
+	}()
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "Huduma stopped.")
+	return nil
+}
+
+func runMigrate(ctx context.Context, args []string, e env) error {
+	c, _, err := parseConfig("migrate", args, e, nil)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := openApp(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	var n int
+	if err := a.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Database %s is at migration %d.\n", a.db.Display, n)
+	return nil
+}

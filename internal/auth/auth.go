@@ -1,0 +1,290 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/huduma-ke/huduma/internal/apperr"
+	"github.com/huduma-ke/huduma/internal/audit"
+	"github.com/huduma-ke/huduma/internal/db"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// User is a staff account.
+type User struct {
+	ID        int64
+	Username  string
+	Name      string
+	Email     string
+	Role      Role
+	CentreID  int64
+	AgencyID  int64
+	Language  string
+	Active    bool
+	CreatedAt time.Time
+}
+
+// Actor is the user as the audit trail names them.
+func (u User) Actor(ip string) audit.Actor { return audit.Actor{ID: u.ID, Name: u.Username, IP: ip} }
+
+// SessionLifetime is how long a sign-in lasts without activity limits: one working week.
+const SessionLifetime = 7 * 24 * time.Hour
+
+// MinPasswordLength follows NIST SP 800-63B's floor for user-chosen passwords.
+const MinPasswordLength = 10
+
+// Store keeps users and sessions.
+type Store struct {
+	db         db.Handle
+	now        func() time.Time
+	bcryptCost int
+	dummyHash  []byte
+}
+
+// NewStore returns a Store. cost is the bcrypt cost (bcrypt.DefaultCost+2 in production; tests may
+// pass bcrypt.MinCost to stay fast).
+func NewStore(d db.Handle, now func() time.Time, cost int) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	if cost == 0 {
+		cost = 12
+	}
+	// A hash to compare against when the username is unknown, so a wrong username takes as long as a wrong password.
+	dummy, _ := bcrypt.GenerateFromPassword([]byte("huduma-timing-equaliser"), cost)
+	return &Store{db: d, now: now, bcryptCost: cost, dummyHash: dummy}
+}
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,39}$`)
+
+// WithTx returns a Store whose changes join the open transaction tx.
+func (s *Store) WithTx(tx *sql.Tx) *Store {
+	c := *s
+	c.db = db.Within(tx, s.db.Kind())
+	return &c
+}
+
+// NewUser is what it takes to create an account.
+type NewUser struct {
+	Username string
+	Name     string
+	Email    string
+	Role     Role
+	CentreID int64
+	AgencyID int64
+	Password string
+}
+
+// CreateUser creates an account and records it.
+func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, n NewUser) (User, error) {
+	n.Username = strings.ToLower(strings.TrimSpace(n.Username))
+	n.Name, n.Email = strings.TrimSpace(n.Name), strings.TrimSpace(n.Email)
+	f := map[string]string{}
+	if !usernamePattern.MatchString(n.Username) {
+		f["username"] = "Use 2 to 40 lower-case letters, digits, dots, hyphens or underscores."
+	}
+	if n.Name == "" {
+		f["name"] = "This field is required."
+	}
+	if !n.Role.Valid() {
+		f["role"] = "Choose one of the listed roles."
+	}
+	if (n.Role == Officer || n.Role == CentreManager) && n.CentreID == 0 {
+		f["centre"] = "Officers and centre managers belong to a centre."
+	}
+	if n.Role == AgencyAdmin && n.AgencyID == 0 {
+		f["agency"] = "Agency admins belong to an agency."
+	}
+	if len(n.Password) < MinPasswordLength {
+		f["password"] = "Use a password of at least 10 characters."
+	}
+	if len(f) > 0 {
+		return User{}, apperr.InvalidFields(f)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), s.bcryptCost)
+	if err != nil {
+		return User{}, apperr.Wrap(err, apperr.Invalid, "This password cannot be used.")
+	}
+	now := s.now().UTC()
+	u := User{Username: n.Username, Name: n.Name, Email: n.Email, Role: n.Role, CentreID: n.CentreID, AgencyID: n.AgencyID, Language: "en", Active: true, CreatedAt: now}
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, name, email, password_hash, role, centre_id, agency_id, language, active, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 'en', TRUE, $8, $8) RETURNING id`,
+			u.Username, u.Name, u.Email, string(hash), string(u.Role), nullID(u.CentreID), nullID(u.AgencyID), now).Scan(&u.ID)
+		if err != nil {
+			if apperr.Is(db.MapError(s.db.Kind(), err), apperr.Conflict) {
+				msg := "That username is taken."
+				return &apperr.Error{Code: apperr.Conflict, Message: msg, Fields: map[string]string{"username": msg}, Err: err}
+			}
+			return db.MapError(s.db.Kind(), err)
+		}
+		return audit.Record(ctx, tx, now, actor, "create", "user", u.Username, fmt.Sprintf("Created %s account %s", u.Role, u.Username), nil, u, u.AgencyID, u.CentreID)
+	})
+	return u, err
+}
+
+const userColumns = `id, username, name, email, role, COALESCE(centre_id, 0), COALESCE(agency_id, 0), language, active, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var role string
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.CreatedAt)
+	u.Role = Role(role)
+	return u, err
+}
+
+// UserByUsername finds an account.
+func (s *Store) UserByUsername(ctx context.Context, username string) (User, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE username = $1`, strings.ToLower(strings.TrimSpace(username))))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, apperr.New(apperr.NotFound, "No account with username %q.", username)
+	}
+	return u, err
+}
+
+// Users lists accounts by username.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// ErrBadCredentials is the one answer for a wrong username or password, so neither is revealed.
+var ErrBadCredentials = apperr.New(apperr.Unauthorised, "Wrong username or password.")
+
+// Authenticate checks a username and password.
+func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
+	var hash string
+	u, err := scanUserWithHash(s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE username = $1`,
+		strings.ToLower(strings.TrimSpace(username))), &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		_ = bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
+		return User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return User{}, err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || !u.Active {
+		return User{}, ErrBadCredentials
+	}
+	return u, nil
+}
+
+func scanUserWithHash(row *sql.Row, hash *string) (User, error) {
+	var u User
+	var role string
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.CreatedAt, hash)
+	u.Role = Role(role)
+	return u, err
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	Token     string // the cookie value; only its hash is stored
+	CSRF      string // the token every form of this session must carry
+	UserID    int64
+	ExpiresAt time.Time
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err)) // the platform is broken; nothing is safe to do
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// StartSession signs a user in: a new session (and audit record of the sign-in).
+func (s *Store) StartSession(ctx context.Context, u User, userAgent, ip string) (Session, error) {
+	now := s.now().UTC()
+	sess := Session{Token: randomToken(), CSRF: randomToken(), UserID: u.ID, ExpiresAt: now.Add(SessionLifetime)}
+	if len(userAgent) > 300 {
+		userAgent = userAgent[:300]
+	}
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2`, u.ID, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, user_agent, ip)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, hashToken(sess.Token), u.ID, sess.CSRF, now, sess.ExpiresAt, userAgent, ip); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, u.Actor(ip), "sign_in", "user", u.Username, u.Username+" signed in", nil, nil, u.AgencyID, u.CentreID)
+	})
+	return sess, err
+}
+
+// SessionUser returns the user and session for a cookie token, or Unauthorised.
+func (s *Store) SessionUser(ctx context.Context, token string) (User, Session, error) {
+	if token == "" {
+		return User{}, Session{}, apperr.New(apperr.Unauthorised, "Please sign in.")
+	}
+	var sess Session
+	var hash string
+	u, err := scanUserWithSession(s.db.QueryRowContext(ctx, `SELECT u.id, u.username, u.name, u.email, u.role, COALESCE(u.centre_id, 0),
+		COALESCE(u.agency_id, 0), u.language, u.active, u.created_at, s.csrf_token, s.expires_at, s.token_hash
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, hashToken(token)), &sess, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, Session{}, apperr.New(apperr.Unauthorised, "Please sign in.")
+	}
+	if err != nil {
+		return User{}, Session{}, err
+	}
+	if subtle.ConstantTimeCompare([]byte(hash), []byte(hashToken(token))) != 1 || !sess.ExpiresAt.After(s.now()) || !u.Active {
+		return User{}, Session{}, apperr.New(apperr.Unauthorised, "Your session has ended. Please sign in again.")
+	}
+	sess.Token, sess.UserID = token, u.ID
+	return u, sess, nil
+}
+
+func scanUserWithSession(row *sql.Row, sess *Session, hash *string) (User, error) {
+	var u User
+	var role string
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.CreatedAt, &sess.CSRF, &sess.ExpiresAt, hash)
+	u.Role = Role(role)
+	return u, err
+}
+
+// EndSession signs a browser out.
+func (s *Store) EndSession(ctx context.Context, u User, token, ip string) error {
+	now := s.now().UTC()
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, u.Actor(ip), "sign_out", "user", u.Username, u.Username+" signed out", nil, nil, u.AgencyID, u.CentreID)
+	})
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -1,0 +1,110 @@
+// Package auth holds staff accounts, their roles and scopes, passwords and sessions.
+//
+// Roles follow the people in DESIGN.md: an officer serves at a counter of one centre; a centre
+// manager runs one centre; an agency admin owns one agency's services and charter; a national admin
+// (the secretariat) runs everything; an auditor (Ombudsman, anti-corruption) reads but never changes.
+package auth
+
+import "slices"
+
+// Role is a staff member's role.
+type Role string
+
+const (
+	Officer       Role = "officer"
+	CentreManager Role = "centre_manager"
+	AgencyAdmin   Role = "agency_admin"
+	NationalAdmin Role = "national_admin"
+	Auditor       Role = "auditor"
+)
+
+// Roles lists every role, lowest privilege first.
+var Roles = []Role{Officer, CentreManager, AgencyAdmin, NationalAdmin, Auditor}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Permission is something a route needs. Scope (which agency or centre) is checked separately,
+// against the record being touched.
+type Permission string
+
+const (
+	// Public: anyone, signed in or not.
+	Public Permission = "public"
+	// SignedIn: any active staff account.
+	SignedIn Permission = "signed_in"
+	// ManageAgencies: create agencies and edit any of them (the secretariat).
+	ManageAgencies Permission = "agencies.manage"
+	// EditOwnAgency: edit an agency's details — national admins any, agency admins their own.
+	EditOwnAgency Permission = "agency.edit"
+	// ManageCentres: create centres and edit any of them.
+	ManageCentres Permission = "centres.manage"
+	// EditOwnCentre: edit a centre's details and offered services — national admins any, centre managers their own.
+	EditOwnCentre Permission = "centre.edit"
+	// ManageServices: create and edit services — national admins any, agency admins their agency's.
+	ManageServices Permission = "services.manage"
+	// EditCharter: edit a charter — national admins any, agency admins their agency's, centre managers their centre's.
+	EditCharter Permission = "charter.edit"
+	// ManageHolidays: enter and remove holidays (they move every deadline in the country).
+	ManageHolidays Permission = "holidays.manage"
+	// ViewAudit: browse the audit trail — national admins and auditors all of it, agency admins and
+	// centre managers their own scope.
+	ViewAudit Permission = "audit.view"
+	// ViewHolidays: see the holiday list in the admin area.
+	ViewHolidays Permission = "holidays.view"
+)
+
+// grants says which roles hold each permission. Public and SignedIn are handled by the middleware.
+var grants = map[Permission][]Role{
+	ManageAgencies: {NationalAdmin},
+	EditOwnAgency:  {NationalAdmin, AgencyAdmin},
+	ManageCentres:  {NationalAdmin},
+	EditOwnCentre:  {NationalAdmin, CentreManager},
+	ManageServices: {NationalAdmin, AgencyAdmin},
+	EditCharter:    {NationalAdmin, AgencyAdmin, CentreManager},
+	ManageHolidays: {NationalAdmin},
+	ViewHolidays:   {NationalAdmin, AgencyAdmin, CentreManager, Auditor},
+	ViewAudit:      {NationalAdmin, Auditor, AgencyAdmin, CentreManager},
+}
+
+// Can reports whether the user's role holds p. It does not check scope: see CanAgency and CanCentre.
+func (u User) Can(p Permission) bool {
+	switch p {
+	case Public:
+		return true
+	case SignedIn:
+		return u.ID != 0 && u.Active
+	}
+	return u.ID != 0 && u.Active && slices.Contains(grants[p], u.Role)
+}
+
+// CanAgency reports whether the user may act on agency agencyID with permission p.
+func (u User) CanAgency(p Permission, agencyID int64) bool {
+	if !u.Can(p) {
+		return false
+	}
+	switch u.Role {
+	case NationalAdmin, Auditor:
+		return true
+	case AgencyAdmin:
+		return u.AgencyID == agencyID
+	}
+	return false
+}
+
+// CanCentre reports whether the user may act on centre centreID with permission p.
+func (u User) CanCentre(p Permission, centreID int64) bool {
+	if !u.Can(p) {
+		return false
+	}
+	switch u.Role {
+	case NationalAdmin, Auditor:
+		return true
+	case CentreManager, Officer:
+		return u.CentreID == centreID
+	}
+	return false
+}
+
+// SeesAllAudit reports whether the user reads the whole audit trail rather than their own scope.
+func (u User) SeesAllAudit() bool { return u.Role == NationalAdmin || u.Role == Auditor }

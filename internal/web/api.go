@@ -1,0 +1,196 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/huduma-ke/huduma/internal/apperr"
+	"github.com/huduma-ke/huduma/internal/charter"
+	"github.com/huduma-ke/huduma/internal/worktime"
+)
+
+// The JSON API (docs/api.md). Field names are stable; money is in KES cents; times are RFC 3339.
+
+type apiAgency struct {
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+	NameSw  string `json:"name_sw,omitempty"`
+	Kind    string `json:"kind"`
+	County  string `json:"county,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+	Address string `json:"address,omitempty"`
+	Demo    bool   `json:"demo"`
+}
+
+type apiCentre struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	County   string `json:"county"`
+	Address  string `json:"address,omitempty"`
+	Counters int    `json:"counters"`
+	Agency   string `json:"agency,omitempty"`
+	Services int    `json:"services"`
+	Demo     bool   `json:"demo"`
+}
+
+type apiService struct {
+	Code         string   `json:"code"`
+	Agency       string   `json:"agency"`
+	Name         string   `json:"name"`
+	NameSw       string   `json:"name_sw,omitempty"`
+	Description  string   `json:"description,omitempty"`
+	Requirements []string `json:"requirements"`
+	Cost         struct {
+		Kind      string `json:"kind"`
+		AmountKES int64  `json:"amount_cents,omitempty"`
+		Text      string `json:"text,omitempty"`
+	} `json:"cost"`
+	Timeline struct {
+		Kind string `json:"kind"`
+		Span string `json:"span,omitempty"`
+		Text string `json:"text,omitempty"`
+	} `json:"timeline"`
+	Channels []string `json:"channels"`
+	Demo     bool     `json:"demo"`
+}
+
+func toAPIService(s charter.Service) apiService {
+	out := apiService{Code: s.Code, Agency: s.AgencyCode, Name: s.Name, NameSw: s.NameSw, Description: s.Description,
+		Requirements: s.Requirements, Channels: s.Channels, Demo: s.Demo}
+	if out.Requirements == nil {
+		out.Requirements = []string{}
+	}
+	if out.Channels == nil {
+		out.Channels = []string{}
+	}
+	out.Cost.Kind, out.Cost.AmountKES, out.Cost.Text = s.Cost.Kind, s.Cost.Cents, s.Cost.Text
+	out.Timeline.Kind, out.Timeline.Span, out.Timeline.Text = s.Timeline.Kind, s.Timeline.Span, s.Timeline.Text
+	return out
+}
+
+func (s *Server) apiAgencies(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.charters.Agencies(r.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]apiAgency, 0, len(list))
+	for _, a := range list {
+		out = append(out, apiAgency{a.Code, a.Name, a.NameSw, a.Kind, a.County, a.Email, a.Phone, a.Address, a.Demo})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"agencies": out})
+	return nil
+}
+
+func (s *Server) apiCentres(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	list, err := s.charters.Centres(r.Context(), charter.CentreFilter{County: q.Get("county"), Kind: q.Get("kind"), Query: q.Get("q")})
+	if err != nil {
+		return err
+	}
+	out := make([]apiCentre, 0, len(list))
+	for _, c := range list {
+		out = append(out, apiCentre{c.Code, c.Name, c.Kind, c.County, c.Address, c.Counters, c.AgencyCode, c.ServiceCount, c.Demo})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"centres": out})
+	return nil
+}
+
+func (s *Server) apiServices(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := charter.ServiceFilter{AgencyCode: q.Get("agency"), CentreCode: q.Get("centre"), Query: q.Get("q"), Channel: q.Get("channel"), ActiveOnly: true}
+	var err error
+	if v := q.Get("limit"); v != "" {
+		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > 500 {
+			return apperr.New(apperr.Invalid, "limit must be a whole number from 1 to 500.")
+		}
+	}
+	if v := q.Get("offset"); v != "" {
+		if f.Offset, err = strconv.Atoi(v); err != nil || f.Offset < 0 {
+			return apperr.New(apperr.Invalid, "offset must be a whole number, 0 or more.")
+		}
+	}
+	// An unknown agency or centre is an error, not an empty list, so a typo is noticed.
+	if f.AgencyCode != "" {
+		if _, err := s.charters.AgencyByCode(r.Context(), f.AgencyCode); err != nil {
+			return err
+		}
+	}
+	if f.CentreCode != "" {
+		if _, err := s.charters.CentreByCode(r.Context(), f.CentreCode); err != nil {
+			return err
+		}
+	}
+	page, err := s.charters.Services(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]apiService, 0, len(page.Services))
+	for _, sv := range page.Services {
+		out = append(out, toAPIService(sv))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"services": out, "total": page.Total, "limit": page.Limit, "offset": page.Offset})
+	return nil
+}
+
+func (s *Server) apiService(w http.ResponseWriter, r *http.Request) error {
+	sv, err := s.charters.ServiceByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	centres, err := s.charters.CentresOffering(r.Context(), sv.ID)
+	if err != nil {
+		return err
+	}
+	codes := make([]string, 0, len(centres))
+	for _, c := range centres {
+		codes = append(codes, c.Code)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"service": toAPIService(sv), "centres": codes})
+	return nil
+}
+
+// apiServiceDue answers "if I ask now (or at ?from=), when is this service due?" using the
+// calendar of ?centre= (or the default calendar).
+func (s *Server) apiServiceDue(w http.ResponseWriter, r *http.Request) error {
+	sv, err := s.charters.ServiceByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	if sv.Timeline.Kind != charter.TimelineDuration {
+		return apperr.New(apperr.Invalid, "This service has no committed working duration (its timeline is %q), so it has no deadline.", sv.Timeline.Kind)
+	}
+	from := s.now()
+	if v := r.URL.Query().Get("from"); v != "" {
+		if from, err = time.Parse(time.RFC3339, v); err != nil {
+			return apperr.New(apperr.Invalid, "from must be an RFC 3339 instant, e.g. 2026-11-23T12:50:00+03:00.")
+		}
+	}
+	calID := int64(0)
+	if code := r.URL.Query().Get("centre"); code != "" {
+		c, err := s.charters.CentreByCode(r.Context(), code)
+		if err != nil {
+			return err
+		}
+		calID = c.CalendarID
+	} else {
+		cal, err := s.charters.CalendarByCode(r.Context(), charter.DefaultCalendarCode)
+		if err != nil {
+			return err
+		}
+		calID = cal.ID
+	}
+	cal, err := s.charters.WorkCalendar(r.Context(), calID)
+	if err != nil {
+		return err
+	}
+	span, err := worktime.ParseSpan(sv.Timeline.Span)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"service": sv.Code, "from": from.In(cal.Location()).Format(time.RFC3339),
+		"within": span.String(), "due": cal.Due(from, span).Format(time.RFC3339)})
+	return nil
+}

@@ -1,0 +1,67 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"github.com/huduma-ke/huduma/internal/apperr"
+)
+
+// statusOf is the one place where error codes become HTTP statuses.
+func statusOf(code apperr.Code) int {
+	switch code {
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Invalid:
+		return http.StatusUnprocessableEntity
+	case apperr.Conflict:
+		return http.StatusConflict
+	case apperr.Unauthorised:
+		return http.StatusUnauthorized
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.RateLimited:
+		return http.StatusTooManyRequests
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// fail shows err to the user: a page, a sign-in redirect, or a JSON error. Internal causes go to the
+// log only.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, api bool, err error) {
+	code := apperr.CodeOf(err)
+	status := statusOf(code)
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	ri := info(r)
+	msg, args := apperr.MessageOf(err)
+	text := s.tr.T(ri.lang, msg, args...)
+	if api {
+		writeJSON(w, status, map[string]any{"error": map[string]any{"code": code, "message": text, "fields": apperr.FieldsOf(err)}})
+		return
+	}
+	if code == apperr.Unauthorised && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if code == apperr.RateLimited {
+		w.Header().Set("Retry-After", "60")
+	}
+	s.render(w, r, status, "error", "Error", map[string]any{"Status": status, "Message": text})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	api := len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/"
+	s.fail(w, r, api, apperr.New(apperr.NotFound, "There is no page at this address."))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

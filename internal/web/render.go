@@ -1,0 +1,209 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/huduma-ke/huduma/internal/auth"
+	"github.com/huduma-ke/huduma/internal/charter"
+	"github.com/huduma-ke/huduma/internal/i18n"
+	"github.com/huduma-ke/huduma/internal/worktime"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// pageSet holds every page template, parsed once per language so that {{t "..."}} needs no
+// language argument.
+type pageSet struct {
+	byLang map[string]map[string]*template.Template
+}
+
+// view is what every page template receives.
+type view struct {
+	Lang    string
+	Langs   []i18n.Lang
+	User    auth.User
+	CSRF    string
+	Title   string
+	Path    string
+	Query   string
+	Version string
+	Notice  string
+	Data    any
+}
+
+func loadPages(tr *i18n.Translator, as *assets, version string) (*pageSet, error) {
+	entries, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	ps := &pageSet{byLang: map[string]map[string]*template.Template{}}
+	for _, l := range i18n.Languages {
+		lang := l.Code
+		funcs := templateFuncs(tr, as, lang)
+		base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html")
+		if err != nil {
+			return nil, fmt.Errorf("templates: %w", err)
+		}
+		ps.byLang[lang] = map[string]*template.Template{}
+		for _, e := range entries {
+			name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/"), ".html")
+			if name == "layout" || strings.HasPrefix(name, "_") {
+				continue
+			}
+			t, err := template.Must(base.Clone()).ParseFS(templateFiles, e)
+			if err != nil {
+				return nil, fmt.Errorf("template %s: %w", name, err)
+			}
+			ps.byLang[lang][name] = t
+		}
+	}
+	return ps, nil
+}
+
+func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMap {
+	t := func(msg string, args ...any) string { return tr.T(lang, msg, args...) }
+	return template.FuncMap{
+		"t": t,
+		"static": func(name string) (string, error) {
+			return as.url(name)
+		},
+		"cost": func(c charter.Cost) string {
+			switch c.Kind {
+			case charter.CostFree:
+				return t("Free")
+			case charter.CostAmount:
+				return c.KES()
+			}
+			if c.Text == "" {
+				return t("Not stated")
+			}
+			return c.Text
+		},
+		"timeline": func(tl charter.Timeline) string { return timelineText(tr, lang, tl) },
+		"span":     func(s string) string { return spanWords(tr, lang, s) },
+		"serviceName": func(s charter.Service) string {
+			if lang == "sw" && s.NameSw != "" {
+				return s.NameSw
+			}
+			return s.Name
+		},
+		"agencyName": func(a charter.Agency) string {
+			if lang == "sw" && a.NameSw != "" {
+				return a.NameSw
+			}
+			return a.Name
+		},
+		"can": func(u auth.User, p string) bool { return u.Can(auth.Permission(p)) },
+		"join": strings.Join,
+		"add":  func(a, b int) int { return a + b },
+		"date": func(v any) string {
+			if tm, ok := v.(interface{ Format(string) string }); ok {
+				return tm.Format("2006-01-02 15:04")
+			}
+			return fmt.Sprint(v)
+		},
+		"itoa":     func(i int64) string { return strconv.FormatInt(i, 10) },
+		"contains": func(list []string, s string) bool { return contains(list, s) },
+		"field": func(errs map[string]string, name string) string {
+			if m := errs[name]; m != "" {
+				return t(m)
+			}
+			return ""
+		},
+		"lines": func(l []string) string { return strings.Join(l, "\n") },
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// timelineText is how a service's committed time reads: the charter's own words where it has them.
+func timelineText(tr *i18n.Translator, lang string, tl charter.Timeline) string {
+	if lang == "en" && tl.Text != "" {
+		return tl.Text
+	}
+	switch tl.Kind {
+	case charter.TimelineContinuous:
+		return tr.T(lang, "Continuous")
+	case charter.TimelineDuration:
+		return spanWords(tr, lang, tl.Span)
+	}
+	return tl.Text
+}
+
+// spanWords says a working duration in words: "Within 10 working days".
+func spanWords(tr *i18n.Translator, lang, s string) string {
+	sp, err := worktime.ParseSpan(s)
+	if err != nil {
+		return s
+	}
+	switch sp.Unit {
+	case worktime.Minute:
+		return tr.T(lang, "Within %d working minutes", sp.N)
+	case worktime.Hour:
+		if sp.N == 1 {
+			return tr.T(lang, "Within 1 working hour")
+		}
+		return tr.T(lang, "Within %d working hours", sp.N)
+	case worktime.Day:
+		if sp.N == 1 {
+			return tr.T(lang, "Within 1 working day")
+		}
+		return tr.T(lang, "Within %d working days", sp.N)
+	default:
+		if sp.N == 1 {
+			return tr.T(lang, "Within 1 week (5 working days)")
+		}
+		return tr.T(lang, "Within %d weeks (5 working days each)", sp.N)
+	}
+}
+
+// render writes a page. The page is rendered into a buffer first so a template error becomes a
+// clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
+	ri := info(r)
+	t, ok := s.pages.byLang[ri.lang][page]
+	if !ok {
+		s.log.Error("no such page template", "page", page)
+		http.Error(w, "missing template", http.StatusInternalServerError)
+		return
+	}
+	v := view{Lang: ri.lang, Langs: i18n.Languages, User: ri.user, CSRF: ri.session.CSRF, Title: s.tr.T(ri.lang, title),
+		Path: r.URL.Path, Query: r.URL.RawQuery, Version: s.cfg.Version, Data: data}
+	if n := r.URL.Query().Get("notice"); n != "" {
+		if msg, ok := notices[n]; ok {
+			v.Notice = s.tr.T(ri.lang, msg)
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		s.log.Error("render", "page", page, "err", err)
+		http.Error(w, s.tr.T(ri.lang, "Something went wrong on our side. Please try again."), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// notices are the one-line confirmations shown after a change (?notice=saved).
+var notices = map[string]string{
+	"saved":      "Saved.",
+	"created":    "Created.",
+	"deleted":    "Removed.",
+	"signed_out": "You have signed out.",
+}

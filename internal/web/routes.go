@@ -1,0 +1,105 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/huduma-ke/huduma/internal/auth"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// route is one entry of the route table: a method and path pattern, the permission it needs, and the
+// handler. Scope (which agency or centre) is checked again inside the handler against the record.
+type route struct {
+	pattern string // "METHOD /path/{param}"
+	perm    auth.Permission
+	api     bool // JSON API: errors as JSON, rate-limited, no redirects to sign-in
+	handle  handlerFunc
+}
+
+// table is every route Huduma serves. Keep it the one place to look.
+func (s *Server) table() []route {
+	return []route{
+		// Public pages.
+		{"GET /{$}", auth.Public, false, s.home},
+		{"GET /charters", auth.Public, false, s.chartersList},
+		{"GET /charters/agency/{code}", auth.Public, false, s.agencyCharter},
+		{"GET /charters/centre/{code}", auth.Public, false, s.centreCharter},
+		{"GET /services", auth.Public, false, s.servicesList},
+		{"GET /services/{code}", auth.Public, false, s.servicePage},
+		{"GET /centres", auth.Public, false, s.centresList},
+		{"GET /lang/{code}", auth.Public, false, s.setLanguage},
+
+		// Signing in and out.
+		{"GET /signin", auth.Public, false, s.signInForm},
+		{"POST /signin", auth.Public, false, s.signInSubmit},
+		{"POST /signout", auth.SignedIn, false, s.signOut},
+
+		// Staff.
+		{"GET /staff", auth.SignedIn, false, s.staffHome},
+
+		// Administration: agencies.
+		{"GET /admin/agencies", auth.EditOwnAgency, false, s.adminAgencies},
+		{"GET /admin/agencies/new", auth.ManageAgencies, false, s.agencyNewForm},
+		{"POST /admin/agencies/new", auth.ManageAgencies, false, s.agencyCreate},
+		{"GET /admin/agencies/{code}/edit", auth.EditOwnAgency, false, s.agencyEditForm},
+		{"POST /admin/agencies/{code}/edit", auth.EditOwnAgency, false, s.agencyUpdate},
+
+		// Administration: centres and the services they offer.
+		{"GET /admin/centres", auth.EditOwnCentre, false, s.adminCentres},
+		{"GET /admin/centres/new", auth.ManageCentres, false, s.centreNewForm},
+		{"POST /admin/centres/new", auth.ManageCentres, false, s.centreCreate},
+		{"GET /admin/centres/{code}/edit", auth.EditOwnCentre, false, s.centreEditForm},
+		{"POST /admin/centres/{code}/edit", auth.EditOwnCentre, false, s.centreUpdate},
+		{"POST /admin/centres/{code}/services", auth.EditOwnCentre, false, s.centreServicesUpdate},
+
+		// Administration: services.
+		{"GET /admin/services", auth.ManageServices, false, s.adminServices},
+		{"GET /admin/services/new", auth.ManageServices, false, s.serviceNewForm},
+		{"POST /admin/services/new", auth.ManageServices, false, s.serviceCreate},
+		{"GET /admin/services/{code}/edit", auth.ManageServices, false, s.serviceEditForm},
+		{"POST /admin/services/{code}/edit", auth.ManageServices, false, s.serviceUpdate},
+
+		// Administration: charters.
+		{"GET /admin/charters/{owner}/{code}", auth.EditCharter, false, s.charterEditForm},
+		{"POST /admin/charters/{owner}/{code}", auth.EditCharter, false, s.charterUpdate},
+
+		// Administration: holidays.
+		{"GET /admin/holidays", auth.ViewHolidays, false, s.adminHolidays},
+		{"POST /admin/holidays", auth.ManageHolidays, false, s.holidayCreate},
+		{"GET /admin/holidays/{id}/delete", auth.ManageHolidays, false, s.holidayDeleteConfirm},
+		{"POST /admin/holidays/{id}/delete", auth.ManageHolidays, false, s.holidayDelete},
+
+		// Oversight.
+		{"GET /admin/audit", auth.ViewAudit, false, s.auditLog},
+
+		// JSON API (docs/api.md).
+		{"GET /api/v1/agencies", auth.Public, true, s.apiAgencies},
+		{"GET /api/v1/centres", auth.Public, true, s.apiCentres},
+		{"GET /api/v1/services", auth.Public, true, s.apiServices},
+		{"GET /api/v1/services/{code}", auth.Public, true, s.apiService},
+		{"GET /api/v1/services/{code}/due", auth.Public, true, s.apiServiceDue},
+
+		// Operations.
+		{"GET /healthz", auth.Public, false, s.healthz},
+	}
+}
+
+func (s *Server) routes(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.table() {
+		mux.Handle(rt.pattern, s.metrics.instrument(rt.pattern, s.guard(rt)))
+	}
+	mux.Handle("GET /static/{file}", s.assets)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("/", s.metrics.instrument("not found", http.HandlerFunc(s.notFound)))
+
+	// Outermost first: recover, log, headers, cross-origin refusal, session.
+	var h http.Handler = mux
+	h = s.withSession(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = securityHeaders(h)
+	h = s.logRequests(h)
+	h = s.recoverPanics(h)
+	return h
+}

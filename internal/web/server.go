@@ -1,0 +1,102 @@
+// Package web serves Huduma's pages and JSON API. Every route is listed in routes.go with the
+// permission it needs; each screen or action has a file of its own.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/huduma-ke/huduma/internal/auth"
+	"github.com/huduma-ke/huduma/internal/charter"
+	"github.com/huduma-ke/huduma/internal/db"
+	"github.com/huduma-ke/huduma/internal/i18n"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Config is how the web layer is set up.
+type Config struct {
+	// SecureCookies marks cookies Secure (HTTPS only). On by default; turn off only for plain-HTTP
+	// development on localhost.
+	SecureCookies bool
+	// Version is shown in the footer and /healthz.
+	Version string
+	// SignInPerMinute and APIPerSecond bound public endpoints per client address.
+	SignInPerMinute int
+	APIPerSecond    int
+}
+
+// Server is the HTTP side of Huduma.
+type Server struct {
+	cfg      Config
+	db       *db.DB
+	log      *slog.Logger
+	now      func() time.Time
+	charters *charter.Store
+	auth     *auth.Store
+	tr       *i18n.Translator
+	pages    *pageSet
+	assets   *assets
+	metrics  *metrics
+	signIn   *limiter
+	api      *limiter
+	handler  http.Handler
+}
+
+// Deps are the parts a Server is made of.
+type Deps struct {
+	DB       *db.DB
+	Log      *slog.Logger
+	Now      func() time.Time
+	Charters *charter.Store
+	Auth     *auth.Store
+	Registry *prometheus.Registry // where HTTP metrics are registered; nil for a private one
+}
+
+// NewServer builds the handler.
+func NewServer(cfg Config, d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if cfg.SignInPerMinute == 0 {
+		cfg.SignInPerMinute = 10
+	}
+	if cfg.APIPerSecond == 0 {
+		cfg.APIPerSecond = 50
+	}
+	tr, err := i18n.New()
+	if err != nil {
+		return nil, err
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	reg := d.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	s := &Server{cfg: cfg, db: d.DB, log: d.Log, now: d.Now, charters: d.Charters, auth: d.Auth, tr: tr, assets: as,
+		metrics: newMetrics(reg, d.DB),
+		signIn:  newLimiter(float64(cfg.SignInPerMinute)/60, cfg.SignInPerMinute, d.Now),
+		api:     newLimiter(float64(cfg.APIPerSecond), 2*cfg.APIPerSecond, d.Now),
+	}
+	s.pages, err = loadPages(tr, as, cfg.Version)
+	if err != nil {
+		return nil, err
+	}
+	s.handler = s.routes(reg)
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Sweep drops idle rate-limit buckets; the serve loop calls it every few minutes.
+func (s *Server) Sweep(ctx context.Context) {
+	s.signIn.sweep(10 * time.Minute)
+	s.api.sweep(10 * time.Minute)
+}
