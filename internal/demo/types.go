@@ -47,11 +47,11 @@ type Service struct {
 
 // Charter is a published service charter of an agency or of a centre.
 type Charter struct {
-	AgencyCode, CentreCode                                                                                                  string // exactly one set
-	Title, Preamble, Vision, Mission, Mandate                                                                               string
+	AgencyCode, CentreCode                                                                                            string // exactly one set
+	Title, Preamble, Vision, Mission, Mandate                                                                         string
 	CoreValues, CoreFunctions, Legislation, Commitments, Clients, Standards, Conduct, ClientObligations, ClientRights []string
-	WorkingHours, MatrixNote, Complaints, Closing                                                                           string
-	Demo                                                                                                                    bool
+	WorkingHours, MatrixNote, Complaints, Closing                                                                     string
+	Demo                                                                                                              bool
 }
 
 // Load returns the demo data. Each call builds new values, so callers may modify what they get.

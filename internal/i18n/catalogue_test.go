@@ -241,7 +241,7 @@ func loadGoPackages(t *testing.T) []*goPackage {
 			p = &goPackage{dir: filepath.ToSlash(rel), fset: token.NewFileSet(), files: map[string]*ast.File{}, consts: map[string]string{}}
 			byDir[rel] = p
 		}
-		f, err := parser.ParseFile(p.fset, path, nil, parser.SkipObjectResolution*0)
+		f, err := parser.ParseFile(p.fset, path, nil, 0)
 		if err != nil {
 			// A teammate may be mid-edit; parse what we can and say so.
 			t.Logf("cannot parse %s: %v", path, err)
@@ -249,7 +249,9 @@ func loadGoPackages(t *testing.T) []*goPackage {
 				return nil
 			}
 		}
-		p.name = f.Name.Name
+		if f.Name != nil {
+			p.name = f.Name.Name
+		}
 		p.files[path] = f
 		return nil
 	})
@@ -306,7 +308,6 @@ func stringLit(e ast.Expr) (string, bool) {
 
 // goCollector walks one package, resolving message arguments to string values where it can.
 type goCollector struct {
-	t    *testing.T
 	p    *goPackage
 	keys keySet
 	// wanted are (function name, argument index) pairs whose literal arguments are message keys,
@@ -674,24 +675,10 @@ func importedAs(p *goPackage, qual string) (string, bool) {
 	return "", false
 }
 
-// sinkParams records function parameters that flow into fieldErrors-style maps: f[field] = msg in a
-// method whose receiver is that map.
+// collect gathers the package's keys: first those written where they are used, then literal
+// arguments to parameters found to carry messages.
 func (c *goCollector) collect() {
 	c.walk(c.direct)
-	// Parameters flowing into f[...] = param inside methods (fieldErrors.check).
-	c.walk(func(n ast.Node, st stack) {
-		as, ok := n.(*ast.AssignStmt)
-		if !ok {
-			return
-		}
-		for i, l := range as.Lhs {
-			if ix, ok := l.(*ast.IndexExpr); ok && i < len(as.Rhs) {
-				if id, ok := ix.X.(*ast.Ident); ok && id.Name == "f" {
-					c.resolve(as.Rhs[i], st)
-				}
-			}
-		}
-	})
 	// Follow parameters until nothing new is wanted (a message passed through several functions).
 	for range 5 {
 		before := len(c.wanted)
@@ -707,7 +694,7 @@ func collectGoKeys(t *testing.T, keys keySet) {
 	pkgs := loadGoPackages(t)
 	seen := map[string]bool{}
 	for _, p := range pkgs {
-		c := &goCollector{t: t, p: p, keys: keys, wanted: map[funcArg]bool{}}
+		c := &goCollector{p: p, keys: keys, wanted: map[funcArg]bool{}}
 		c.collect()
 		seen[p.dir] = true
 	}
@@ -764,7 +751,7 @@ func TestCatalogueHasEveryKey(t *testing.T) {
 
 // fmtVerb matches a fmt verb with optional flags, width, precision and argument index; %% is not a
 // verb.
-var fmtVerb = regexp.MustCompile(`%(?:\[\d+\])?[-+# 0]*(?:\d+|\*)?(?:\.(?:\d+|\*)?)?[a-zA-Z%]`)
+var fmtVerb = regexp.MustCompile(`%(?:\[\d+\])?[-+#0]*(?:\d+|\*)?(?:\.(?:\d+|\*)?)?[a-zA-Z%]`)
 
 func verbs(s string) []string {
 	var out []string
@@ -859,26 +846,43 @@ func TestCollectorsFindKnownKeys(t *testing.T) {
 	}
 	keys := collectKeys(t)
 	for _, k := range []string{
-		"Search",                             // template
-		"Page %d of %d",                      // template with arguments
+		"Search",        // template
+		"Page %d of %d", // template with arguments
 		"Something went wrong on our side. Please try again.", // apperr.GenericMessage
-		"This field is required.",            // charter msg constant and auth field error
-		"Counter officer",                    // roleNames
-		"Saved.",                             // notices
-		"Please sign in.",                    // apperr.New
-		"That already exists.",               // apperr.Wrap
-		"Wrong username or password.",        // s.tr.T
-		"Within %d working days",             // tr.T
-		"Free",                               // the t closure in templateFuncs
-		"Staff sign-in",                      // s.render title
-		"That username is taken.",            // apperr.Error Message from a local
-		"An agency with this code already exists.", // conflictField's msg parameter
-		"Please correct the highlighted fields.",   // apperr.InvalidFields
-		"ministry", "huduma_centre", "ussd", // charter kinds and channels
+		"This field is required.",                             // charter msg constant and auth field error
+		"Counter officer",                                     // roleNames
+		"Saved.",                                              // notices
+		"Please sign in.",                                     // apperr.New
+		"That already exists.",                                // apperr.Wrap
+		"Wrong username or password.",                         // s.tr.T
+		"Within %d working days",                              // tr.T
+		"Free",                                                // the t closure in templateFuncs
+		"Staff sign-in",                                       // s.render title
+		"That username is taken.",                             // apperr.Error Message from a local
+		"An agency with this code already exists.",            // conflictField's msg parameter
+		"Please correct the highlighted fields.",              // apperr.InvalidFields
+		"ministry", "huduma_centre", "ussd",                   // charter kinds and channels
 		"sign_in", "centre_services", // audit words
 	} {
 		if _, ok := keys[k]; !ok {
 			t.Errorf("collector did not find %q", k)
+		}
+	}
+}
+
+func TestVerbs(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want []string
+	}{
+		{"Page %d of %d", []string{"%d", "%d"}},
+		{"No %s with code %q.", []string{"%s", "%q"}},
+		{"at %q: %v", []string{"%q", "%v"}},
+		{"100%% sure, %5.2f", []string{"%5.2f"}},
+		{"Karibu", nil},
+	} {
+		if got := verbs(c.s); !slices.Equal(got, c.want) {
+			t.Errorf("verbs(%q) = %q, want %q", c.s, got, c.want)
 		}
 	}
 }

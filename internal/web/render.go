@@ -16,7 +16,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
 
-//go:embed templates
+//go:embed templates/*.html
 var templateFiles embed.FS
 
 // pageSet holds every page template, parsed once per language so that {{t "..."}} needs no
@@ -101,7 +101,7 @@ func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMa
 			}
 			return a.Name
 		},
-		"can": func(u auth.User, p string) bool { return u.Can(auth.Permission(p)) },
+		"can":  func(u auth.User, p string) bool { return u.Can(auth.Permission(p)) },
 		"join": strings.Join,
 		"add":  func(a, b int) int { return a + b },
 		"date": func(v any) string {

@@ -12,9 +12,11 @@ import "time"
 //     30m from 12:30 is 13:00, not 14:00.
 //   - Days keep the point of the working clock: Nd is reached after as much working time on the
 //     Nth working day after the start day as had elapsed on the start day at the start. Monday
-//     10:00 + 1d is Tuesday 10:00, Friday 10:00 + 1d is Monday 10:00, and a holiday in between is
-//     stepped over. Where the target day is shorter than that offset (days of different lengths),
-//     the rest spills into the following working time: a day can end early, never be cut short.
+//     10:00 + 1d is Tuesday 10:00, Friday 10:00 + 1d is Monday 10:00, a request lodged at lunch
+//     on Monday (counted from 14:00) is due at 14:00 on Tuesday, and a holiday in between is
+//     stepped over. Where the target day holds less working time than that offset (a calendar
+//     whose days differ in length), the remainder spills into the following working time, so
+//     no promised working time is lost.
 //   - A week is as many working days as the calendar's week holds: 5 for Monday to Friday, 6 for
 //     a calendar that also opens on Saturdays.
 //
@@ -28,7 +30,7 @@ func (c *Calendar) Due(from time.Time, s Span) time.Time {
 	}
 	s.N = min(s.N, s.Unit.max())
 	if d, ok := s.duration(); ok {
-		dn, tod = c.add(dn, tod, h, int64(d))
+		dn, tod = c.add(dn, tod, h, int64(d), false)
 		return c.join(dn, tod)
 	}
 	days := s.N
@@ -41,7 +43,7 @@ func (c *Calendar) Due(from time.Time, s Span) time.Time {
 	}
 	offset := c.workedBefore(dn, tod) // dn is an open day, so not a holiday
 	dn, h = c.skipWorkingDays(dn, h, days)
-	dn, tod = c.add(dn, c.win[weekdayOf(dn)][0].start, h, offset)
+	dn, tod = c.add(dn, c.win[weekdayOf(dn)][0].start, h, offset, true)
 	return c.join(dn, tod)
 }
 
@@ -59,18 +61,25 @@ func (c *Calendar) workedBefore(dn int, tod int64) int64 {
 
 // add walks rem of working time forward from (dn, tod), which must not be later in its day than
 // the start of the open period it belongs to. h is the first holiday on or after dn.
-func (c *Calendar) add(dn int, tod int64, h int, rem int64) (int, int64) {
+//
+// Where rem runs out exactly at the end of a window, minutes and hours stop there (the earliest
+// instant the span has run: 12:30 + 30m is 13:00), while days, with atWindowStart, go on to the
+// start of the day's next window, so that the time of day is kept: Monday 14:00 + 1d is Tuesday
+// 14:00, not 13:00. A day's last window still ends the day: a deadline never moves to the next
+// day for want of zero minutes.
+func (c *Calendar) add(dn int, tod int64, h int, rem int64, atWindowStart bool) (int, int64) {
 	for {
 		if h < dn {
 			h = c.nextHoliday(dn)
 		}
 		if dn != h {
-			for _, w := range c.win[weekdayOf(dn)] {
+			ws := c.win[weekdayOf(dn)]
+			for i, w := range ws {
 				if tod >= w.end {
 					continue
 				}
 				s := max(tod, w.start)
-				if avail := w.end - s; rem <= avail {
+				if avail := w.end - s; rem < avail || rem == avail && (!atWindowStart || i == len(ws)-1) {
 					return dn, s + rem
 				} else {
 					rem -= avail

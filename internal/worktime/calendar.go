@@ -86,7 +86,7 @@ func New(loc *time.Location, windows []Window, extra []Holiday) (*Calendar, erro
 	ws := slices.Clone(windows)
 	for _, w := range ws {
 		if w.Day < time.Sunday || w.Day > time.Saturday {
-			return nil, fmt.Errorf("worktime: window %s: day %d is not a weekday (0 Sunday to 6 Saturday)", w, int(w.Day))
+			return nil, fmt.Errorf("worktime: window on day %d: not a weekday (0 Sunday to 6 Saturday)", int(w.Day))
 		}
 		if w.Start < 0 || w.End > 24*60 {
 			return nil, fmt.Errorf("worktime: window %s: times must lie between 00:00 and 24:00", w)

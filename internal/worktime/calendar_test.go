@@ -3,6 +3,7 @@ package worktime
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -67,13 +68,13 @@ func TestExtraHolidays(t *testing.T) {
 	idd := Holiday{date(t, "2026-03-20"), "Idd-ul-Fitr"}
 	extra := []Holiday{
 		idd,
-		{date(t, "2026-03-20"), "idd-ul-fitr"},                 // the same holiday typed twice
-		{date(t, "2026-12-25"), "Christmas Day"},               // repeats a statutory holiday
-		{date(t, "2026-06-01"), "Census Day"},                  // shares a statutory date
-		{date(t, "2026-05-27"), "Idd-ul-Azha"},                 // a Wednesday
-		{date(t, "2026-03-22"), "Sunday prayer day"},           // on a Sunday: does not move
-		{date(t, "2150-01-05"), "A holiday beyond the table"},  // outside the precomputed years
-		{date(t, "1990-02-05"), "A holiday before the table"},  // and before them
+		{date(t, "2026-03-20"), "idd-ul-fitr"},                // the same holiday typed twice
+		{date(t, "2026-12-25"), "Christmas Day"},              // repeats a statutory holiday
+		{date(t, "2026-06-01"), "Census Day"},                 // shares a statutory date
+		{date(t, "2026-05-27"), "Idd-ul-Azha"},                // a Wednesday
+		{date(t, "2026-03-22"), "Sunday prayer day"},          // on a Sunday: does not move
+		{date(t, "2150-01-05"), "A holiday beyond the table"}, // outside the precomputed years
+		{date(t, "1990-02-05"), "A holiday before the table"}, // and before them
 	}
 	c, err := New(loadLoc(t, "Africa/Nairobi"), DefaultWindows(), extra)
 	if err != nil {
@@ -189,4 +190,26 @@ func TestIsOpenAndNextOpening(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConcurrentUse runs lookups from many goroutines at once; with -race it proves a Calendar
+// needs no lock.
+func TestConcurrentUse(t *testing.T) {
+	c := nbo(t)
+	from := at(t, c.Location(), "2026-12-23 15:00")
+	want := c.Due(from, Span{10, Day})
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 200 {
+				if got := c.Due(from, Span{10, Day}); !got.Equal(want) {
+					t.Errorf("goroutine %d: %s", i, got)
+					return
+				}
+				c.HolidayOn(Date{2150 + j%5, time.December, 25})
+				c.Elapsed(from, want, []Interval{{from, from.Add(time.Hour)}})
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -19,19 +19,19 @@ type holidayName struct{ name, observed string }
 const observed = " (observed)"
 
 const (
-	newYearName = "New Year's Day"
-	goodFriName = "Good Friday"
+	newYearName   = "New Year's Day"
+	goodFriName   = "Good Friday"
 	easterMonName = "Easter Monday"
-	labourName = "Labour Day"
-	madarakaName = "Madaraka Day"
+	labourName    = "Labour Day"
+	madarakaName  = "Madaraka Day"
 	mazingiraName = "Mazingira Day"
 	utamaduniName = "Utamaduni Day"
-	moiName = "Moi Day"
-	mashujaaName = "Mashujaa Day"
-	kenyattaName = "Kenyatta Day"
-	jamhuriName = "Jamhuri Day"
+	moiName       = "Moi Day"
+	mashujaaName  = "Mashujaa Day"
+	kenyattaName  = "Kenyatta Day"
+	jamhuriName   = "Jamhuri Day"
 	christmasName = "Christmas Day"
-	boxingName = "Boxing Day"
+	boxingName    = "Boxing Day"
 )
 
 // tenOctober names the 10 October holiday by year. Its date has not changed, only its name: Moi

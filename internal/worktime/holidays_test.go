@@ -9,7 +9,7 @@ import (
 func TestEaster(t *testing.T) {
 	// Good Friday and Easter Monday, from published calendars.
 	tests := []struct {
-		year           int
+		year            int
 		goodFri, monday string
 	}{
 		{2000, "2000-04-21", "2000-04-24"},
