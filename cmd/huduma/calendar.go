@@ -5,19 +5,23 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
 
 const calendarUsage = `Usage:
-  huduma calendar due --within 30m|2h|1d|10d|6w [--from 2026-11-23T12:50:00+03:00]
-  huduma calendar holidays [--year 2026]
+  huduma calendar due --within 30m|2h|1d|10d|6w [--from 2026-11-23T12:50:00+03:00] [--db DSN]
+  huduma calendar holidays [--year 2026] [--db DSN]
 
 due prints the deadline for a charter span starting at --from (default now), in the calendar's
-time zone. holidays lists the year's public holidays, one "YYYY-MM-DD name" a line.
+time zone. holidays lists the year's public holidays, one "YYYY-MM-DD name" a line. With --db (or
+HUDUMA_DB) the holidays entered in that database count too.
 `
 
 // The accepted forms, repeated in every error about them.
@@ -43,15 +47,28 @@ func runCalendar(ctx context.Context, args []string, e env) error {
 	return usagef("calendar: unknown subcommand %q; use 'huduma calendar due' or 'huduma calendar holidays'", args[0])
 }
 
-// calendarForCLI is the calendar the subcommands compute with. It takes the context and the
-// environment so that it can later read the database (the admin's gazetted holidays, the
-// centre's calendar) without changing its callers; for now it is the default Kenyan calendar.
-func calendarForCLI(ctx context.Context, e env) (*worktime.Calendar, error) {
-	return worktime.Default(), nil
+// calendarForCLI is the calendar the subcommands compute with: the built-in Kenyan calendar, or,
+// when a database is named (--db or HUDUMA_DB), its default calendar with the holidays admins
+// entered there (Idd-ul-Fitr, days gazetted at short notice).
+func calendarForCLI(ctx context.Context, e env, dsn string) (*worktime.Calendar, error) {
+	if dsn == "" {
+		return worktime.Default(), nil
+	}
+	a, err := openApp(ctx, config{dsn: dsn, bcryptCost: 4}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return nil, err
+	}
+	defer a.db.Close()
+	cal, err := a.charters.CalendarByCode(ctx, charter.DefaultCalendarCode)
+	if err != nil {
+		return nil, err
+	}
+	return a.charters.WorkCalendar(ctx, cal.ID)
 }
 
 func runCalendarDue(ctx context.Context, args []string, e env) error {
 	fs := newCalendarFlags("calendar due", e)
+	dsn := fs.String("db", e.getenv("HUDUMA_DB"), "database whose holidays to include (HUDUMA_DB); default: statutory holidays only")
 	from := fs.String("from", "", "start `instant`, RFC 3339 (default now)")
 	within := fs.String("within", "", "charter `span`: a whole number followed by m, h, d or w, e.g. 30m, 2h, 10d, 6w")
 	if help, err := parseCalendarFlags(fs, args); help || err != nil {
@@ -68,7 +85,7 @@ func runCalendarDue(ctx context.Context, args []string, e env) error {
 		}
 		return usagef("--within %q: %v", *within, err)
 	}
-	cal, err := calendarForCLI(ctx, e)
+	cal, err := calendarForCLI(ctx, e, *dsn)
 	if err != nil {
 		return fmt.Errorf("calendar due: %w", err)
 	}
@@ -100,11 +117,12 @@ func parseInstant(s string, loc *time.Location) (time.Time, bool) {
 
 func runCalendarHolidays(ctx context.Context, args []string, e env) error {
 	fs := newCalendarFlags("calendar holidays", e)
+	dsn := fs.String("db", e.getenv("HUDUMA_DB"), "database whose holidays to include (HUDUMA_DB); default: statutory holidays only")
 	yearFlag := fs.String("year", "", "`year` to list (default this year)")
 	if help, err := parseCalendarFlags(fs, args); help || err != nil {
 		return err
 	}
-	cal, err := calendarForCLI(ctx, e)
+	cal, err := calendarForCLI(ctx, e, *dsn)
 	if err != nil {
 		return fmt.Errorf("calendar holidays: %w", err)
 	}

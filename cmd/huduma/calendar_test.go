@@ -122,12 +122,12 @@ func TestCalendarUsageErrors(t *testing.T) {
 			`--from "23/11/2026 12:50": an instant is RFC 3339, e.g. 2026-11-23T12:50:00+03:00, or 2026-11-23T12:50 in the calendar's zone`},
 		{[]string{"due", "--from", "2026-11-31T12:50:00+03:00", "--within", "30m"},
 			`--from "2026-11-31T12:50:00+03:00": an instant is RFC 3339, e.g. 2026-11-23T12:50:00+03:00, or 2026-11-23T12:50 in the calendar's zone`},
-		{[]string{"due", "--within", "30m", "now"}, `calendar due: unexpected argument "now"; flags are --from, --within`},
+		{[]string{"due", "--within", "30m", "now"}, `calendar due: unexpected argument "now"; flags are --db, --from, --within`},
 		{[]string{"due", "--in", "30m"}, "calendar due: flag provided but not defined: -in"},
 		{[]string{"holidays", "--year", "twenty"}, `--year "twenty": a year is a whole number from 1583 to 9999, e.g. 2026`},
 		{[]string{"holidays", "--year", "1066"}, `--year "1066": a year is a whole number from 1583 to 9999, e.g. 2026`},
 		{[]string{"holidays", "--year", "10000"}, `--year "10000": a year is a whole number from 1583 to 9999, e.g. 2026`},
-		{[]string{"holidays", "2026"}, `calendar holidays: unexpected argument "2026"; flags are --year`},
+		{[]string{"holidays", "2026"}, `calendar holidays: unexpected argument "2026"; flags are --db, --year`},
 	}
 	for _, tt := range tests {
 		out, _, err := runCalendarCmd(t, tt.args...)

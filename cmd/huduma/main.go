@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // Africa/Nairobi must resolve even on a machine without a zone database
 )
 
 func main() {

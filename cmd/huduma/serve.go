@@ -83,13 +83,13 @@ func runServe(ctx context.Context, args []string, e env) error {
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 
-	fmt.Fprintf(e.stdout, "Huduma %s serving on http://%s (database: %s %s)\n", version, ln.Addr(), a.db.Engine, a.db.Display)
 	if len(demoUsers) > 0 {
 		fmt.Fprintln(e.stdout, "Demo sign-ins (demo data only; start with --demo=false in production):")
 		for _, u := range demoUsers {
 			fmt.Fprintf(e.stdout, "  %-16s %-14s password %s\n", u.Username, u.Role, u.Password)
 		}
 	}
+	fmt.Fprintf(e.stdout, "Huduma %s serving on http://%s (database: %s %s)\n", version, ln.Addr(), a.db.Engine, a.db.Display)
 	log.Info("serving", "addr", ln.Addr().String(), "engine", a.db.Engine)
 
 	go func() {

@@ -88,13 +88,13 @@ func (s *Store) Calendars(ctx context.Context) ([]Calendar, error) {
 // CalendarByCode finds a calendar.
 func (s *Store) CalendarByCode(ctx context.Context, code string) (Calendar, error) {
 	c, err := scanCalendar(s.db.QueryRowContext(ctx, `SELECT id, code, name, time_zone, windows FROM calendars WHERE code = $1`, code))
-	return c, notFound(err, "calendar", code)
+	return c, notFound(err, "No calendar with code %q.", code)
 }
 
 // CalendarByID finds a calendar.
 func (s *Store) CalendarByID(ctx context.Context, id int64) (Calendar, error) {
 	c, err := scanCalendar(s.db.QueryRowContext(ctx, `SELECT id, code, name, time_zone, windows FROM calendars WHERE id = $1`, id))
-	return c, notFound(err, "calendar", idString(id))
+	return c, notFound(err, "No calendar with code %q.", idString(id))
 }
 
 // WorkCalendar builds the working-time calendar for a stored calendar: its zone and windows, the

@@ -95,7 +95,7 @@ func (s *Store) Services(ctx context.Context, f ServiceFilter) (ServicePage, err
 // ServiceByCode finds a service by code.
 func (s *Store) ServiceByCode(ctx context.Context, code string) (Service, error) {
 	sv, err := scanService(s.db.QueryRowContext(ctx, `SELECT `+serviceColumns+serviceFrom+` WHERE s.code = $1`, strings.ToUpper(strings.TrimSpace(code))))
-	return sv, notFound(err, "service", code)
+	return sv, notFound(err, "No service with code %q.", code)
 }
 
 // CentresOffering lists the centres that offer a service.
@@ -144,7 +144,7 @@ func (s *Store) SaveService(ctx context.Context, actor audit.Actor, sv Service) 
 		}
 		before, err := scanService(tx.QueryRowContext(ctx, `SELECT `+serviceColumns+serviceFrom+` WHERE s.id = $1`, sv.ID))
 		if err != nil {
-			return notFound(err, "service", idString(sv.ID))
+			return notFound(err, "No service with code %q.", idString(sv.ID))
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE services SET code = $1, agency_id = $2, position = $3, name = $4, name_sw = $5,
 			description = $6, requirements = $7, cost_kind = $8, cost_cents = $9, cost_text = $10, timeline_kind = $11,

@@ -33,9 +33,11 @@ func (s *Store) WithTx(tx *sql.Tx) *Store {
 	return &Store{db: db.Within(tx, s.db.Kind()), now: s.now}
 }
 
-func notFound(err error, what, key string) error {
+// notFound turns "no rows" into a NotFound error with msg (a format taking the key, and a
+// translation key: one per kind of record, so that Kiswahili reads whole).
+func notFound(err error, msg, key string) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return apperr.New(apperr.NotFound, "No %s with code %q.", what, key)
+		return apperr.New(apperr.NotFound, msg, key)
 	}
 	return err
 }
@@ -73,13 +75,13 @@ func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
 // AgencyByCode finds an agency by its code.
 func (s *Store) AgencyByCode(ctx context.Context, code string) (Agency, error) {
 	a, err := scanAgency(s.db.QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE code = $1`, strings.ToUpper(code)))
-	return a, notFound(err, "agency", code)
+	return a, notFound(err, "No agency with code %q.", code)
 }
 
 // AgencyByID finds an agency by id.
 func (s *Store) AgencyByID(ctx context.Context, id int64) (Agency, error) {
 	a, err := scanAgency(s.db.QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE id = $1`, id))
-	return a, notFound(err, "agency", idString(id))
+	return a, notFound(err, "No agency with code %q.", idString(id))
 }
 
 // SaveAgency creates the agency (ID 0) or updates it, and records the change.
@@ -101,7 +103,7 @@ func (s *Store) SaveAgency(ctx context.Context, actor audit.Actor, a Agency) (Ag
 		}
 		before, err := scanAgency(tx.QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE id = $1`, a.ID))
 		if err != nil {
-			return notFound(err, "agency", idString(a.ID))
+			return notFound(err, "No agency with code %q.", idString(a.ID))
 		}
 		a.CreatedAt, a.UpdatedAt = before.CreatedAt, now
 		if _, err := tx.ExecContext(ctx, `UPDATE agencies SET code = $1, name = $2, name_sw = $3, kind = $4, county = $5,
@@ -186,13 +188,13 @@ func (s *Store) Centres(ctx context.Context, f CentreFilter) ([]Centre, error) {
 // CentreByCode finds a centre by code.
 func (s *Store) CentreByCode(ctx context.Context, code string) (Centre, error) {
 	c, err := scanCentre(s.db.QueryRowContext(ctx, `SELECT `+centreColumns+centreFrom+` WHERE c.code = $1`, strings.ToUpper(code)))
-	return c, notFound(err, "centre", code)
+	return c, notFound(err, "No centre with code %q.", code)
 }
 
 // CentreByID finds a centre by id.
 func (s *Store) CentreByID(ctx context.Context, id int64) (Centre, error) {
 	c, err := scanCentre(s.db.QueryRowContext(ctx, `SELECT `+centreColumns+centreFrom+` WHERE c.id = $1`, id))
-	return c, notFound(err, "centre", idString(id))
+	return c, notFound(err, "No centre with code %q.", idString(id))
 }
 
 // SaveCentre creates (ID 0) or updates a centre.
@@ -215,7 +217,7 @@ func (s *Store) SaveCentre(ctx context.Context, actor audit.Actor, c Centre) (Ce
 		}
 		before, err := scanCentre(tx.QueryRowContext(ctx, `SELECT `+centreColumns+centreFrom+` WHERE c.id = $1`, c.ID))
 		if err != nil {
-			return notFound(err, "centre", idString(c.ID))
+			return notFound(err, "No centre with code %q.", idString(c.ID))
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE centres SET code = $1, name = $2, kind = $3, county = $4, address = $5,
 			calendar_id = $6, counters = $7, agency_id = $8, updated_at = $9 WHERE id = $10`,
@@ -234,7 +236,7 @@ func (s *Store) SetCentreServices(ctx context.Context, actor audit.Actor, centre
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var code string
 		if err := tx.QueryRowContext(ctx, `SELECT code FROM centres WHERE id = $1`, centreID).Scan(&code); err != nil {
-			return notFound(err, "centre", idString(centreID))
+			return notFound(err, "No centre with code %q.", idString(centreID))
 		}
 		before, err := centreServiceCodes(ctx, tx, centreID)
 		if err != nil {

@@ -22,30 +22,36 @@ var Languages = []Lang{{"en", "English"}, {"sw", "Kiswahili"}}
 // Lang is a language code and its own name.
 type Lang struct{ Code, Name string }
 
-// Translator holds the catalogues.
+// Translator holds the catalogues. English needs a catalogue only for the few keys that are codes
+// rather than sentences (state_department, help_desk): en.json gives them their display words.
 type Translator struct {
 	sw map[string]string
+	en map[string]string
 }
 
 // New loads the embedded catalogues.
 func New() (*Translator, error) {
-	b, err := catalogues.ReadFile("sw.json")
-	if err != nil {
-		return nil, err
+	t := &Translator{}
+	for name, dst := range map[string]*map[string]string{"sw.json": &t.sw, "en.json": &t.en} {
+		b, err := catalogues.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(b, dst); err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", name, err)
+		}
 	}
-	var sw map[string]string
-	if err := json.Unmarshal(b, &sw); err != nil {
-		return nil, fmt.Errorf("i18n: sw.json: %w", err)
-	}
-	return &Translator{sw: sw}, nil
+	return t, nil
 }
 
 // T translates msg into lang and formats it with args (fmt verbs), falling back to English.
 func (t *Translator) T(lang, msg string, args ...any) string {
+	cat := t.en
 	if lang == "sw" {
-		if s, ok := t.sw[msg]; ok && s != "" {
-			msg = s
-		}
+		cat = t.sw
+	}
+	if s, ok := cat[msg]; ok && s != "" {
+		msg = s
 	}
 	if len(args) == 0 {
 		return msg

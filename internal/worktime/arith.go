@@ -37,7 +37,7 @@ func (c *Calendar) Due(from time.Time, s Span) time.Time {
 	switch s.Unit {
 	case Day:
 	case Week:
-		days *= c.perWeek
+		days *= WorkingDaysPerWeek
 	default:
 		return c.join(dn, tod)
 	}
@@ -59,8 +59,7 @@ func (c *Calendar) workedBefore(dn int, tod int64) int64 {
 	return sum
 }
 
-// add walks rem of working time forward from (dn, tod), which must not be later in its day than
-// the start of the open period it belongs to. h is the first holiday on or after dn.
+// add walks rem of working time forward from (dn, tod). h is the first holiday on or after dn.
 //
 // Where rem runs out exactly at the end of a window, minutes and hours stop there (the earliest
 // instant the span has run: 12:30 + 30m is 13:00), while days, with atWindowStart, go on to the

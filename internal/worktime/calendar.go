@@ -46,7 +46,8 @@ const (
 // span is a window as nanoseconds after local midnight.
 type span struct{ start, end int64 }
 
-// Calendar is a time zone, weekly working windows and holidays.
+// Calendar is a time zone, weekly working windows and holidays. Build one with New or Default;
+// the zero value is not usable.
 type Calendar struct {
 	loc     *time.Location
 	windows []Window // as validated, sorted by day and start

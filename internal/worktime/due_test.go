@@ -117,7 +117,7 @@ func TestDueUnequalDays(t *testing.T) {
 		{"exactly fills Saturday", "2026-11-27 11:00", "1d", "2026-11-28 12:00"},
 		{"spills past Saturday", "2026-11-27 16:00", "1d", "2026-11-30 13:00"},
 		{"Saturday to Monday", "2026-11-28 10:30", "1d", "2026-11-30 09:30"},
-		{"a week is six working days here", "2026-11-23 10:00", "1w", "2026-11-30 10:00"},
+		{"a week is five working days even here", "2026-11-23 10:00", "1w", "2026-11-28 11:00"},
 		{"hours run through Saturday", "2026-11-27 16:00", "4h", "2026-11-28 12:00"},
 		{"and on to Monday", "2026-11-27 16:00", "5h", "2026-11-30 09:00"},
 	}

@@ -14,8 +14,13 @@ const (
 	Minute Unit = iota + 1 // working minutes
 	Hour                   // working hours
 	Day                    // working days: the same point of the working clock N working days later
-	Week                   // working weeks: as many working days as the calendar's week has (5 for Mon–Fri)
+	Week                   // working weeks: WorkingDaysPerWeek working days each
 )
+
+// WorkingDaysPerWeek is what a charter's "week" means: five working days, whatever the calendar,
+// so "within 4 weeks" is the same promise at a Monday-to-Friday office and one that also opens on
+// Saturdays (where it is 20 of its working days, not 24).
+const WorkingDaysPerWeek = 5
 
 // String names the unit in English, for logs and errors.
 func (u Unit) String() string {
