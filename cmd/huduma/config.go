@@ -16,6 +16,8 @@ type config struct {
 	secureCookies bool
 	logLevel      slog.Level
 	bcryptCost    int
+	trustProxy    bool
+	apiRate       int
 }
 
 // parseConfig reads flags (for the subcommands that serve or touch the database).
@@ -36,6 +38,16 @@ func parseConfig(name string, args []string, e env, extra func(*flag.FlagSet)) (
 	if v := e.getenv("HUDUMA_SECURE_COOKIES"); v != "" {
 		if c.secureCookies, err = strconv.ParseBool(v); err != nil {
 			return c, nil, usagef("HUDUMA_SECURE_COOKIES=%q: use true or false", v)
+		}
+	}
+	if v := e.getenv("HUDUMA_TRUST_PROXY"); v != "" {
+		if c.trustProxy, err = strconv.ParseBool(v); err != nil {
+			return c, nil, usagef("HUDUMA_TRUST_PROXY=%q: use true or false", v)
+		}
+	}
+	if v := e.getenv("HUDUMA_API_RATE"); v != "" {
+		if c.apiRate, err = strconv.Atoi(v); err != nil || c.apiRate < 1 {
+			return c, nil, usagef("HUDUMA_API_RATE=%q: use a whole number of requests per second per client, e.g. 50", v)
 		}
 	}
 	if v := e.getenv("HUDUMA_LOG_LEVEL"); v != "" {

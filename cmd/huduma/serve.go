@@ -71,7 +71,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 
 	reg := prometheus.NewRegistry()
-	srv, err := web.NewServer(web.Config{SecureCookies: c.secureCookies, Version: version},
+	srv, err := web.NewServer(web.Config{SecureCookies: c.secureCookies, Version: version, TrustProxy: c.trustProxy, APIPerSecond: c.apiRate},
 		web.Deps{DB: a.db, Log: log, Charters: a.charters, Auth: a.auth, Registry: reg})
 	if err != nil {
 		return err

@@ -227,3 +227,30 @@ func TestSignInRateLimitAndSignOut(t *testing.T) {
 		}
 	})
 }
+
+func TestAPIRateLimitPerClient(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		for _, trust := range []bool{false, true} {
+			s, err := web.NewServer(web.Config{APIPerSecond: 2, TrustProxy: trust}, web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Charters: h.charters, Auth: auth.NewStore(d, nil, bcrypt.MinCost)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			get := func(xff string) int {
+				req := httptest.NewRequest(http.MethodGet, "/api/v1/agencies", nil)
+				req.Header.Set("X-Forwarded-For", xff)
+				rec := httptest.NewRecorder()
+				s.ServeHTTP(rec, req)
+				return rec.Code
+			}
+			codes := []int{get("1.1.1.1"), get("1.1.1.1"), get("1.1.1.1"), get("1.1.1.1"), get("1.1.1.1"), get("2.2.2.2")}
+			// Burst of 4 (twice the rate), then 429; a second client behind a trusted proxy has its own bucket.
+			if codes[3] != 200 || codes[4] != http.StatusTooManyRequests {
+				t.Errorf("trust=%v: codes %v, want four 200s then 429", trust, codes)
+			}
+			if want := map[bool]int{false: 429, true: 200}[trust]; codes[5] != want {
+				t.Errorf("trust=%v: another forwarded client got %d, want %d", trust, codes[5], want)
+			}
+		}
+	})
+}

@@ -153,14 +153,32 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// clientIP is the remote address. Huduma does not trust X-Forwarded-For by default: behind a proxy,
-// configure the proxy to set the real address (docs/operations.md).
+// clientIP is the address rate limits and the audit trail use: the connection's remote address, or,
+// when Huduma runs behind a reverse proxy it is told to trust (Config.TrustProxy), the last address
+// in X-Forwarded-For — the one the proxy itself appended, which a client cannot forge.
 func clientIP(r *http.Request) string {
+	if v, ok := r.Context().Value(proxyKey{}).(bool); ok && v {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			if ip := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(ip) != nil {
+				return ip
+			}
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+type proxyKey struct{}
+
+// trustProxy marks requests so clientIP reads X-Forwarded-For.
+func trustProxy(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), proxyKey{}, true)))
+	})
 }
 
 // safeNext keeps a post-sign-in redirect on this site.

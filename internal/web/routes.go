@@ -101,5 +101,8 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	h = securityHeaders(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
+	if s.cfg.TrustProxy {
+		h = trustProxy(h)
+	}
 	return h
 }

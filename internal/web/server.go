@@ -25,6 +25,9 @@ type Config struct {
 	// SignInPerMinute and APIPerSecond bound public endpoints per client address.
 	SignInPerMinute int
 	APIPerSecond    int
+	// TrustProxy makes Huduma take the client's address from X-Forwarded-For, as set by a reverse
+	// proxy in front of it. Leave it off when clients reach Huduma directly: they could forge it.
+	TrustProxy bool
 }
 
 // Server is the HTTP side of Huduma.

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/huduma-ke/huduma/internal/browsertest"
+)
+
+// TestCharterPageInBrowser starts Huduma as `huduma serve` does and reads the Kakamega charter in
+// headless Chromium, as a citizen would: the service matrix row by row, then in Kiswahili, then
+// on a phone-sized screen; and a staff member signs in.
+func TestCharterPageInBrowser(t *testing.T) {
+	s := startServer(t, filepath.Join(t.TempDir(), "huduma.db"), nil)
+	ctx := browsertest.New(t)
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+"/charters/agency/KKG-ICT")); err != nil {
+		t.Fatal(err)
+	}
+	title, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(title, "ICT Department Service Charter") {
+		t.Errorf("heading = %q", title)
+	}
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[][]string](`[...document.querySelectorAll("table.matrix tbody tr")].map(tr => [...tr.cells].map(td => td.innerText.trim()))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 11 {
+		t.Fatalf("the service matrix shows %d rows, want the charter's 11", len(rows))
+	}
+	repair := rows[2]
+	if repair[1] != "ICT equipment Repair" || !strings.Contains(repair[2], "Log on the help desk") ||
+		repair[3] != "Equipment cost and budget" || repair[4] != "Within 10 working days." {
+		t.Errorf("row 3 reads %q", repair)
+	}
+	if rows[1][3] != "Free" || rows[1][4] != "Within 30 minutes." {
+		t.Errorf("row 2 reads %q", rows[1])
+	}
+	if rows[6][3] != "Not stated" {
+		t.Errorf("a row whose cost the charter leaves empty reads %q", rows[6][3])
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(t.TempDir(), "charter.png"))
+
+	// Kiswahili, through the language switch in the header.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[hreflang="sw"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="sw"] h2#matrix`))); err != nil {
+		t.Fatal(err)
+	}
+	heading, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h2#matrix")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if heading == "Service matrix" || heading == "" {
+		t.Errorf("matrix heading in Kiswahili = %q", heading)
+	}
+	free, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelectorAll("table.matrix tbody tr")[1].cells[3].innerText`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if free != "Bure" {
+		t.Errorf("'Free' in Kiswahili = %q, want Bure", free)
+	}
+
+	// On a phone the page fits the screen: nothing scrolls sideways.
+	phone := browsertest.NewWithSize(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
+	if err := chromedp.Do(phone, chromedp.Navigate(s.url+"/services/KKG-ICT-03")); err != nil {
+		t.Fatal(err)
+	}
+	overflow, err := chromedp.Run(phone, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if overflow {
+		t.Error("the service page scrolls sideways on a 360px phone")
+	}
+
+	// A centre manager signs in through the form and lands on the staff page.
+	staff := browsertest.New(t)
+	err = chromedp.Do(staff,
+		chromedp.Navigate(s.url+"/signin"),
+		chromedp.SendKeys(chromedp.CSS("#username"), "gpo.manager"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "karibu-huduma"),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/centres"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	who, err := chromedp.Run(staff, chromedp.Text(chromedp.CSS("h1")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(who, "Grace Muthoni") {
+		t.Errorf("staff page greets %q", who)
+	}
+}
