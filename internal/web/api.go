@@ -44,9 +44,9 @@ type apiService struct {
 	Description  string   `json:"description,omitempty"`
 	Requirements []string `json:"requirements"`
 	Cost         struct {
-		Kind      string `json:"kind"`
-		AmountKES int64  `json:"amount_cents,omitempty"`
-		Text      string `json:"text,omitempty"`
+		Kind        string `json:"kind"`
+		AmountCents int64  `json:"amount_cents,omitempty"`
+		Text        string `json:"text,omitempty"`
 	} `json:"cost"`
 	Timeline struct {
 		Kind string `json:"kind"`
@@ -66,7 +66,7 @@ func toAPIService(s charter.Service) apiService {
 	if out.Channels == nil {
 		out.Channels = []string{}
 	}
-	out.Cost.Kind, out.Cost.AmountKES, out.Cost.Text = s.Cost.Kind, s.Cost.Cents, s.Cost.Text
+	out.Cost.Kind, out.Cost.AmountCents, out.Cost.Text = s.Cost.Kind, s.Cost.Cents, s.Cost.Text
 	out.Timeline.Kind, out.Timeline.Span, out.Timeline.Text = s.Timeline.Kind, s.Timeline.Span, s.Timeline.Text
 	return out
 }

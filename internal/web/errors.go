@@ -40,7 +40,15 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, api bool, err erro
 	msg, args := apperr.MessageOf(err)
 	text := s.tr.T(ri.lang, msg, args...)
 	if api {
-		writeJSON(w, status, map[string]any{"error": map[string]any{"code": code, "message": text, "fields": apperr.FieldsOf(err)}})
+		body := map[string]any{"code": code, "message": text}
+		if f := apperr.FieldsOf(err); len(f) > 0 {
+			fields := map[string]string{}
+			for k, m := range f {
+				fields[k] = s.tr.T(ri.lang, m)
+			}
+			body["fields"] = fields
+		}
+		writeJSON(w, status, map[string]any{"error": body})
 		return
 	}
 	if code == apperr.Unauthorised && r.Method == http.MethodGet {
