@@ -135,7 +135,7 @@ func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, n NewUser) (U
 
 const userColumns = `id, username, name, email, role, COALESCE(centre_id, 0), COALESCE(agency_id, 0), language, active, created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
+func scanUser(row db.Scanner) (User, error) {
 	var u User
 	var role string
 	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.CreatedAt)
@@ -155,19 +155,7 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (User, erro
 // Users lists accounts by username.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, scanUser)
 }
 
 // ErrBadCredentials is the one answer for a wrong username or password, so neither is revealed.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/audit"
+	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
 
@@ -55,7 +56,7 @@ func parseHHMM(s string) (int, error) {
 	return hi*60 + mi, nil
 }
 
-func scanCalendar(row interface{ Scan(...any) error }) (Calendar, error) {
+func scanCalendar(row db.Scanner) (Calendar, error) {
 	var c Calendar
 	var windows string
 	if err := row.Scan(&c.ID, &c.Code, &c.Name, &c.TimeZone, &windows); err != nil {
@@ -70,19 +71,11 @@ func scanCalendar(row interface{ Scan(...any) error }) (Calendar, error) {
 // Calendars lists the stored calendars.
 func (s *Store) Calendars(ctx context.Context) ([]Calendar, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, code, name, time_zone, windows FROM calendars ORDER BY name`)
+	out, err := db.Collect(rows, err, scanCalendar)
 	if err != nil {
 		return nil, fmt.Errorf("list calendars: %w", err)
 	}
-	defer rows.Close()
-	var out []Calendar
-	for rows.Next() {
-		c, err := scanCalendar(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CalendarByCode finds a calendar.
@@ -165,19 +158,25 @@ func (s *Store) Holidays(ctx context.Context, f HolidayFilter) ([]Holiday, error
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	rows, err := s.db.QueryContext(ctx, q+" ORDER BY h.day", args...)
+	out, err := db.Collect(rows, err, func(r db.Scanner) (h Holiday, err error) {
+		return h, r.Scan(&h.ID, &h.CalendarID, &h.CalendarName, &h.Day, &h.Name, &h.GazetteNotice, &h.CreatedAt)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list holidays: %w", err)
 	}
-	defer rows.Close()
-	var out []Holiday
-	for rows.Next() {
-		var h Holiday
-		if err := rows.Scan(&h.ID, &h.CalendarID, &h.CalendarName, &h.Day, &h.Name, &h.GazetteNotice, &h.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
+	return out, nil
+}
+
+// HolidayByID finds a holiday an admin entered.
+func (s *Store) HolidayByID(ctx context.Context, id int64) (Holiday, error) {
+	var h Holiday
+	err := s.db.QueryRowContext(ctx, `SELECT h.id, COALESCE(h.calendar_id, 0), COALESCE(k.name, ''), h.day, h.name, h.gazette_notice, h.created_at
+		FROM holidays h LEFT JOIN calendars k ON k.id = h.calendar_id WHERE h.id = $1`, id).
+		Scan(&h.ID, &h.CalendarID, &h.CalendarName, &h.Day, &h.Name, &h.GazetteNotice, &h.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, apperr.New(apperr.NotFound, "That holiday does not exist; it may have been removed already.")
 	}
-	return out, rows.Err()
+	return h, err
 }
 
 // AddHoliday records a holiday an admin entered (a gazetted day, Idd-ul-Fitr).

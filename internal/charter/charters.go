@@ -8,6 +8,7 @@ import (
 
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/audit"
+	"github.com/huduma-ke/huduma/internal/db"
 )
 
 const charterColumns = `ch.id, COALESCE(ch.agency_id, 0), COALESCE(ch.centre_id, 0), COALESCE(a.code, c.code), COALESCE(a.name, c.name),
@@ -17,7 +18,7 @@ const charterColumns = `ch.id, COALESCE(ch.agency_id, 0), COALESCE(ch.centre_id,
 
 const charterFrom = ` FROM charters ch LEFT JOIN agencies a ON a.id = ch.agency_id LEFT JOIN centres c ON c.id = ch.centre_id`
 
-func scanCharter(row interface{ Scan(...any) error }) (Charter, error) {
+func scanCharter(row db.Scanner) (Charter, error) {
 	var c Charter
 	var values, functions, legislation, commitments, clients, standards, conduct, obligations, rights stringList
 	err := row.Scan(&c.ID, &c.AgencyID, &c.CentreID, &c.OwnerCode, &c.OwnerName, &c.Title, &c.Preamble, &c.Vision, &c.Mission, &c.Mandate,
@@ -36,19 +37,11 @@ func (s *Store) Charters(ctx context.Context, publishedOnly bool) ([]Charter, er
 	}
 	q += ` ORDER BY CASE WHEN ch.agency_id IS NULL THEN 1 ELSE 0 END, COALESCE(a.name, c.name)`
 	rows, err := s.db.QueryContext(ctx, q)
+	out, err := db.Collect(rows, err, scanCharter)
 	if err != nil {
 		return nil, fmt.Errorf("list charters: %w", err)
 	}
-	defer rows.Close()
-	var out []Charter
-	for rows.Next() {
-		c, err := scanCharter(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CharterOfAgency returns an agency's charter.

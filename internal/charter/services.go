@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/huduma-ke/huduma/internal/audit"
+	"github.com/huduma-ke/huduma/internal/db"
 )
 
 const serviceColumns = `s.id, s.code, s.agency_id, a.code, a.name, s.position, s.name, s.name_sw, s.description, s.requirements,
@@ -15,7 +16,7 @@ const serviceColumns = `s.id, s.code, s.agency_id, a.code, a.name, s.position, s
 
 const serviceFrom = ` FROM services s JOIN agencies a ON a.id = s.agency_id`
 
-func scanService(row interface{ Scan(...any) error }) (Service, error) {
+func scanService(row db.Scanner) (Service, error) {
 	var s Service
 	var reqs, chans stringList
 	err := row.Scan(&s.ID, &s.Code, &s.AgencyID, &s.AgencyCode, &s.AgencyName, &s.Position, &s.Name, &s.NameSw, &s.Description, &reqs,
@@ -78,18 +79,10 @@ func (s *Store) Services(ctx context.Context, f ServiceFilter) (ServicePage, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+serviceColumns+serviceFrom+cond+
 		fmt.Sprintf(" ORDER BY a.name, s.position, s.code LIMIT %d OFFSET %d", page.Limit, page.Offset), args...)
-	if err != nil {
+	if page.Services, err = db.Collect(rows, err, scanService); err != nil {
 		return page, fmt.Errorf("list services: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		sv, err := scanService(rows)
-		if err != nil {
-			return page, err
-		}
-		page.Services = append(page.Services, sv)
-	}
-	return page, rows.Err()
+	return page, nil
 }
 
 // ServiceByCode finds a service by code.
@@ -102,19 +95,11 @@ func (s *Store) ServiceByCode(ctx context.Context, code string) (Service, error)
 func (s *Store) CentresOffering(ctx context.Context, serviceID int64) ([]Centre, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+centreColumns+centreFrom+
 		` WHERE c.id IN (SELECT centre_id FROM centre_services WHERE service_id = $1) ORDER BY c.county, c.name`, serviceID)
+	out, err := db.Collect(rows, err, scanCentre)
 	if err != nil {
 		return nil, fmt.Errorf("centres offering: %w", err)
 	}
-	defer rows.Close()
-	var out []Centre
-	for rows.Next() {
-		c, err := scanCentre(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SaveService creates (ID 0) or updates a service.

@@ -48,7 +48,7 @@ func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
 const agencyColumns = `id, code, name, name_sw, kind, county, email, phone, address, is_demo, created_at, updated_at`
 
-func scanAgency(row interface{ Scan(...any) error }) (Agency, error) {
+func scanAgency(row db.Scanner) (Agency, error) {
 	var a Agency
 	err := row.Scan(&a.ID, &a.Code, &a.Name, &a.NameSw, &a.Kind, &a.County, &a.Email, &a.Phone, &a.Address, &a.Demo, &a.CreatedAt, &a.UpdatedAt)
 	return a, err
@@ -57,19 +57,11 @@ func scanAgency(row interface{ Scan(...any) error }) (Agency, error) {
 // Agencies lists every agency by name.
 func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+agencyColumns+` FROM agencies ORDER BY name`)
+	out, err := db.Collect(rows, err, scanAgency)
 	if err != nil {
 		return nil, fmt.Errorf("list agencies: %w", err)
 	}
-	defer rows.Close()
-	var out []Agency
-	for rows.Next() {
-		a, err := scanAgency(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // AgencyByCode finds an agency by its code.
@@ -133,7 +125,7 @@ const centreColumns = `c.id, c.code, c.name, c.kind, c.county, c.address, c.cale
 
 const centreFrom = ` FROM centres c JOIN calendars k ON k.id = c.calendar_id LEFT JOIN agencies a ON a.id = c.agency_id`
 
-func scanCentre(row interface{ Scan(...any) error }) (Centre, error) {
+func scanCentre(row db.Scanner) (Centre, error) {
 	var c Centre
 	err := row.Scan(&c.ID, &c.Code, &c.Name, &c.Kind, &c.County, &c.Address, &c.CalendarID, &c.CalendarName, &c.Counters,
 		&c.AgencyID, &c.AgencyCode, &c.Demo, &c.CreatedAt, &c.UpdatedAt, &c.ServiceCount)
@@ -170,19 +162,11 @@ func (s *Store) Centres(ctx context.Context, f CentreFilter) ([]Centre, error) {
 	}
 	query += " ORDER BY c.county, c.name"
 	rows, err := s.db.QueryContext(ctx, query, args...)
+	out, err := db.Collect(rows, err, scanCentre)
 	if err != nil {
 		return nil, fmt.Errorf("list centres: %w", err)
 	}
-	defer rows.Close()
-	var out []Centre
-	for rows.Next() {
-		c, err := scanCentre(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CentreByCode finds a centre by code.
@@ -261,19 +245,7 @@ func (s *Store) SetCentreServices(ctx context.Context, actor audit.Actor, centre
 
 func centreServiceCodes(ctx context.Context, q db.Querier, centreID int64) ([]string, error) {
 	rows, err := q.QueryContext(ctx, `SELECT s.code FROM centre_services cs JOIN services s ON s.id = cs.service_id WHERE cs.centre_id = $1 ORDER BY s.code`, centreID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, err, func(r db.Scanner) (code string, err error) { return code, r.Scan(&code) })
 }
 
 func nullID(id int64) any {

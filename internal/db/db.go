@@ -156,3 +156,24 @@ func (t txHandle) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 func (t txHandle) Kind() Engine { return t.engine }
+
+// Scanner is a row: *sql.Row and *sql.Rows both are.
+type Scanner interface{ Scan(dest ...any) error }
+
+// Collect reads every row of a query with scan, closing the rows; it takes the query's error too,
+// so callers write rows, err := q.QueryContext(...); list, err := db.Collect(rows, err, scanThing).
+func Collect[T any](rows *sql.Rows, err error, scan func(Scanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -54,16 +54,7 @@ func (s *Server) holidayByPath(r *http.Request) (charter.Holiday, error) {
 	if err != nil {
 		return charter.Holiday{}, apperr.New(apperr.NotFound, "That holiday does not exist; it may have been removed already.")
 	}
-	all, err := s.charters.Holidays(r.Context(), charter.HolidayFilter{All: true})
-	if err != nil {
-		return charter.Holiday{}, err
-	}
-	for _, h := range all {
-		if h.ID == id {
-			return h, nil
-		}
-	}
-	return charter.Holiday{}, apperr.New(apperr.NotFound, "That holiday does not exist; it may have been removed already.")
+	return s.charters.HolidayByID(r.Context(), id)
 }
 
 // holidayDeleteConfirm asks before removing a holiday: removing one moves deadlines.

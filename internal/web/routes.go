@@ -91,6 +91,8 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 		mux.Handle(rt.pattern, s.metrics.instrument(rt.pattern, s.guard(rt)))
 	}
 	mux.Handle("GET /static/{file}", s.assets)
+	// Public like /healthz, for the monitoring system; keep it off the internet at the proxy
+	// (docs/operations.md). It reveals counts and latencies, never personal data.
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.Handle("/", s.metrics.instrument("not found", http.HandlerFunc(s.notFound)))
 
