@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
@@ -234,27 +233,26 @@ func (s *Store) SessionUser(ctx context.Context, token string) (User, Session, e
 		return User{}, Session{}, apperr.New(apperr.Unauthorised, "Please sign in.")
 	}
 	var sess Session
-	var hash string
 	u, err := scanUserWithSession(s.db.QueryRowContext(ctx, `SELECT u.id, u.username, u.name, u.email, u.role, COALESCE(u.centre_id, 0),
-		COALESCE(u.agency_id, 0), u.language, u.active, u.created_at, s.csrf_token, s.expires_at, s.token_hash
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, hashToken(token)), &sess, &hash)
+		COALESCE(u.agency_id, 0), u.language, u.active, u.created_at, s.csrf_token, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, hashToken(token)), &sess)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, Session{}, apperr.New(apperr.Unauthorised, "Please sign in.")
 	}
 	if err != nil {
 		return User{}, Session{}, err
 	}
-	if subtle.ConstantTimeCompare([]byte(hash), []byte(hashToken(token))) != 1 || !sess.ExpiresAt.After(s.now()) || !u.Active {
+	if !sess.ExpiresAt.After(s.now()) || !u.Active {
 		return User{}, Session{}, apperr.New(apperr.Unauthorised, "Your session has ended. Please sign in again.")
 	}
 	sess.Token, sess.UserID = token, u.ID
 	return u, sess, nil
 }
 
-func scanUserWithSession(row *sql.Row, sess *Session, hash *string) (User, error) {
+func scanUserWithSession(row *sql.Row, sess *Session) (User, error) {
 	var u User
 	var role string
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.CreatedAt, &sess.CSRF, &sess.ExpiresAt, hash)
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.CreatedAt, &sess.CSRF, &sess.ExpiresAt)
 	u.Role = Role(role)
 	return u, err
 }

@@ -47,6 +47,7 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.auth.Authenticate(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"))
 	if apperr.Is(err, apperr.Unauthorised) {
+		s.log.WarnContext(r.Context(), "sign-in refused", "username", r.PostFormValue("username"), "ip", clientIP(r))
 		s.showSignIn(w, r, http.StatusUnauthorized, r.PostFormValue("username"), s.tr.T(ri.lang, "Wrong username or password."))
 		return nil
 	}
