@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/huduma-ke/huduma/internal/browsertest"
 )
@@ -45,6 +47,24 @@ func TestCharterPageInBrowser(t *testing.T) {
 		t.Errorf("a row whose cost the charter leaves empty reads %q", rows[6][3])
 	}
 	browsertest.Screenshot(t, ctx, filepath.Join(t.TempDir(), "charter.png"))
+
+	// Printed, the charter takes its size from the page's own A4 rule and leaves the site's header
+	// and footer off the paper.
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) { p.PreferCSSPageSize = ptr(true) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(pdf, []byte("/MediaBox [0 0 594.95996 841.91998]")) {
+		t.Error("the printed charter is not on A4 paper (595 x 842 pt)")
+	}
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.styleSheets].flatMap(s => [...s.cssRules])
+		.some(r => r.media && r.media.mediaText === "print" && /\.top[^{]*\{[^}]*display: none/.test(r.cssText))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hidden {
+		t.Error("the print styles do not hide the site header")
+	}
 
 	// Kiswahili, through the language switch in the header.
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[hreflang="sw"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="sw"] h2#matrix`))); err != nil {
@@ -101,3 +121,5 @@ func TestCharterPageInBrowser(t *testing.T) {
 		t.Errorf("staff page greets %q", who)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

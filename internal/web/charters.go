@@ -16,7 +16,11 @@ func (s *Server) chartersList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "charters", "Service charters", map[string]any{"Charters": list, "Agencies": agencies})
+	centres, err := s.charters.Centres(r.Context(), charter.CentreFilter{})
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "charters", "Service charters", map[string]any{"Charters": list, "Agencies": agencies, "Centres": centres})
 	return nil
 }
 
