@@ -2,7 +2,9 @@ package main
 
 import (
 	"flag"
+
 	"fmt"
+	"github.com/huduma-ke/huduma/internal/notify"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -18,6 +20,11 @@ type config struct {
 	bcryptCost    int
 	trustProxy    bool
 	apiRate       int
+	publicURL     string
+	smsProvider   string
+	at            notify.AfricasTalkingSMS
+	smtp          notify.SMTPProvider
+	workers       bool
 }
 
 // parseConfig reads flags (for the subcommands that serve or touch the database).
@@ -48,6 +55,24 @@ func parseConfig(name string, args []string, e env, extra func(*flag.FlagSet)) (
 	if v := e.getenv("HUDUMA_API_RATE"); v != "" {
 		if c.apiRate, err = strconv.Atoi(v); err != nil || c.apiRate < 1 {
 			return c, nil, usagef("HUDUMA_API_RATE=%q: use a whole number of requests per second per client, e.g. 50", v)
+		}
+	}
+	c.publicURL = envOr(e, "HUDUMA_PUBLIC_URL", "")
+	c.smsProvider = envOr(e, "HUDUMA_SMS_PROVIDER", "log")
+	if c.smsProvider != "log" && c.smsProvider != "africastalking" {
+		return c, nil, usagef("HUDUMA_SMS_PROVIDER=%q: use log or africastalking", c.smsProvider)
+	}
+	c.at = notify.AfricasTalkingSMS{BaseURL: e.getenv("HUDUMA_AT_BASE_URL"), Username: e.getenv("HUDUMA_AT_USERNAME"),
+		APIKey: e.getenv("HUDUMA_AT_API_KEY"), From: e.getenv("HUDUMA_AT_SENDER_ID")}
+	if c.smsProvider == "africastalking" && (c.at.Username == "" || c.at.APIKey == "") {
+		return c, nil, usagef("HUDUMA_SMS_PROVIDER=africastalking needs HUDUMA_AT_USERNAME and HUDUMA_AT_API_KEY")
+	}
+	c.smtp = notify.SMTPProvider{Addr: e.getenv("HUDUMA_SMTP_ADDR"), From: envOr(e, "HUDUMA_SMTP_FROM", "Huduma <noreply@huduma.localhost>"),
+		Username: e.getenv("HUDUMA_SMTP_USERNAME"), Password: e.getenv("HUDUMA_SMTP_PASSWORD")}
+	c.workers = true
+	if v := e.getenv("HUDUMA_WORKERS"); v != "" {
+		if c.workers, err = strconv.ParseBool(v); err != nil {
+			return c, nil, usagef("HUDUMA_WORKERS=%q: use true or false", v)
 		}
 	}
 	if v := e.getenv("HUDUMA_LOG_LEVEL"); v != "" {

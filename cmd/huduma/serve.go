@@ -14,6 +14,9 @@ import (
 	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/demo"
+	"github.com/huduma-ke/huduma/internal/jobs"
+	"github.com/huduma-ke/huduma/internal/notify"
+	"github.com/huduma-ke/huduma/internal/requests"
 	"github.com/huduma-ke/huduma/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -26,6 +29,7 @@ type app struct {
 	db       *db.DB
 	charters *charter.Store
 	auth     *auth.Store
+	requests *requests.Store
 }
 
 // openApp opens and migrates the database and makes sure the default calendar exists.
@@ -43,6 +47,7 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 		log.Info("migration applied", "name", m)
 	}
 	a := &app{db: d, charters: charter.NewStore(d, time.Now), auth: auth.NewStore(d, time.Now, c.bcryptCost)}
+	a.requests = requests.NewStore(d, time.Now, a.charters, requests.Config{PublicURL: c.publicURL})
 	if _, err := a.charters.EnsureDefaultCalendar(ctx, audit.System); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("default calendar: %w", err)
@@ -64,7 +69,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	var demoUsers []demo.Account
 	if c.demo {
-		demoUsers, err = demo.Install(ctx, a.db, a.charters, a.auth)
+		demoUsers, err = demo.Install(ctx, a.db, a.charters, a.auth, a.requests)
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
@@ -72,7 +77,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	reg := prometheus.NewRegistry()
 	srv, err := web.NewServer(web.Config{SecureCookies: c.secureCookies, Version: version, TrustProxy: c.trustProxy, APIPerSecond: c.apiRate},
-		web.Deps{DB: a.db, Log: log, Charters: a.charters, Auth: a.auth, Registry: reg})
+		web.Deps{DB: a.db, Log: log, Charters: a.charters, Auth: a.auth, Requests: a.requests, Registry: reg,
+			Callbacks: map[string]http.Handler{"/callbacks/africastalking/delivery": notify.AfricasTalkingDeliveryHandler(a.db, time.Now, log)}})
 	if err != nil {
 		return err
 	}
@@ -91,6 +97,23 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "Huduma %s serving on http://%s (database: %s %s)\n", version, ln.Addr(), a.db.Engine, a.db.Display)
 	log.Info("serving", "addr", ln.Addr().String(), "engine", a.db.Engine)
+
+	// Background work: SLA timers and escalations (durable jobs), and the outbox of SMS and
+	// e-mail. Every node may run them: claims are exclusive, so nothing runs twice.
+	if c.workers {
+		runner := jobs.NewRunner(a.db, time.Now, log)
+		a.requests.RegisterJobs(runner)
+		go runner.Run(ctx, 5*time.Second)
+		var sms notify.Provider = notify.LogProvider{Log: log}
+		if c.smsProvider == "africastalking" {
+			sms = c.at
+		}
+		var email notify.Provider = notify.LogProvider{Log: log}
+		if c.smtp.Addr != "" {
+			email = c.smtp
+		}
+		go notify.NewWorker(a.db, time.Now, sms, email, log).Run(ctx)
+	}
 
 	go func() {
 		t := time.NewTicker(5 * time.Minute)

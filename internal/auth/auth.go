@@ -274,3 +274,18 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// Colleagues lists the active staff who may be given a request of a centre and agency: the
+// centre's officers and managers and the agency's admins.
+func (s *Store) Colleagues(ctx context.Context, centreID, agencyID int64) ([]User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE active = TRUE
+		AND ((centre_id = $1 AND role IN ('officer', 'centre_manager')) OR (agency_id = $2 AND role = 'agency_admin')) ORDER BY name`, centreID, agencyID)
+	return db.Collect(rows, err, scanUser)
+}
+
+// OnDuty reports whether a user is on duty for round-robin assignment.
+func (s *Store) OnDuty(ctx context.Context, userID int64) (bool, error) {
+	var on bool
+	err := s.db.QueryRowContext(ctx, `SELECT on_duty FROM users WHERE id = $1`, userID).Scan(&on)
+	return on, err
+}

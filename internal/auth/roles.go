@@ -33,6 +33,8 @@ const (
 	Public Permission = "public"
 	// SignedIn: any active staff account.
 	SignedIn Permission = "signed_in"
+	// APIKeyHolder: a system presenting a valid API key (huduma apikey create); no session.
+	APIKeyHolder Permission = "api_key"
 	// ManageAgencies: create agencies and edit any of them (the secretariat).
 	ManageAgencies Permission = "agencies.manage"
 	// EditOwnAgency: edit an agency's details — national admins any, agency admins their own.
@@ -52,19 +54,28 @@ const (
 	ViewAudit Permission = "audit.view"
 	// ViewHolidays: see the holiday list in the admin area.
 	ViewHolidays Permission = "holidays.view"
+	// ViewRequests: read service requests in scope (auditors read all, with personal data masked).
+	ViewRequests Permission = "requests.view"
+	// HandleRequests: open requests for citizens, change status, reply, assign, refer — in scope.
+	HandleRequests Permission = "requests.handle"
+	// ApproveRequests: decide on requests whose service needs approval — in scope.
+	ApproveRequests Permission = "requests.approve"
 )
 
 // grants says which roles hold each permission. Public and SignedIn are handled by the middleware.
 var grants = map[Permission][]Role{
-	ManageAgencies: {NationalAdmin},
-	EditOwnAgency:  {NationalAdmin, AgencyAdmin},
-	ManageCentres:  {NationalAdmin},
-	EditOwnCentre:  {NationalAdmin, CentreManager},
-	ManageServices: {NationalAdmin, AgencyAdmin},
-	EditCharter:    {NationalAdmin, AgencyAdmin, CentreManager},
-	ManageHolidays: {NationalAdmin},
-	ViewHolidays:   {NationalAdmin, AgencyAdmin, CentreManager, Auditor},
-	ViewAudit:      {NationalAdmin, Auditor, AgencyAdmin, CentreManager},
+	ManageAgencies:  {NationalAdmin},
+	EditOwnAgency:   {NationalAdmin, AgencyAdmin},
+	ManageCentres:   {NationalAdmin},
+	EditOwnCentre:   {NationalAdmin, CentreManager},
+	ManageServices:  {NationalAdmin, AgencyAdmin},
+	EditCharter:     {NationalAdmin, AgencyAdmin, CentreManager},
+	ManageHolidays:  {NationalAdmin},
+	ViewHolidays:    {NationalAdmin, AgencyAdmin, CentreManager, Auditor},
+	ViewAudit:       {NationalAdmin, Auditor, AgencyAdmin, CentreManager},
+	ViewRequests:    {Officer, CentreManager, AgencyAdmin, NationalAdmin, Auditor},
+	HandleRequests:  {Officer, CentreManager, AgencyAdmin, NationalAdmin},
+	ApproveRequests: {CentreManager, AgencyAdmin, NationalAdmin},
 }
 
 // Can reports whether the user's role holds p. It does not check scope: see CanAgency and CanCentre.
@@ -74,6 +85,8 @@ func (u User) Can(p Permission) bool {
 		return true
 	case SignedIn:
 		return u.ID != 0 && u.Active
+	case APIKeyHolder:
+		return false // keys are not users: the guard checks the key itself
 	}
 	return u.ID != 0 && u.Active && slices.Contains(grants[p], u.Role)
 }
@@ -105,6 +118,28 @@ func (u User) CanCentre(p Permission, centreID int64) bool {
 	}
 	return false
 }
+
+// CanRequest reports whether the user may act with p on a request handled at centreID for
+// agencyID: centre staff at their centre, agency admins for their agency, the secretariat and
+// auditors everywhere. A referring centre keeps sight of what it referred (referredFrom).
+func (u User) CanRequest(p Permission, centreID, agencyID, referredFrom int64) bool {
+	if !u.Can(p) {
+		return false
+	}
+	switch u.Role {
+	case NationalAdmin, Auditor:
+		return true
+	case AgencyAdmin:
+		return u.AgencyID == agencyID || (referredFrom != 0 && u.AgencyID == referredFrom)
+	case CentreManager, Officer:
+		return u.CentreID == centreID
+	}
+	return false
+}
+
+// SeesPersonalData reports whether the user is shown citizens' contact details on requests they
+// may read: everyone who handles requests, not oversight (Data Protection Act 2019: minimisation).
+func (u User) SeesPersonalData() bool { return u.Can(HandleRequests) }
 
 // SeesAllAudit reports whether the user reads the whole audit trail rather than their own scope.
 func (u User) SeesAllAudit() bool { return u.Role == NationalAdmin || u.Role == Auditor }

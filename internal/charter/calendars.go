@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/huduma-ke/huduma/internal/apperr"
@@ -90,9 +91,60 @@ func (s *Store) CalendarByID(ctx context.Context, id int64) (Calendar, error) {
 	return c, notFound(err, "No calendar with code %q.", idString(id))
 }
 
-// WorkCalendar builds the working-time calendar for a stored calendar: its zone and windows, the
+// calendarCache keeps built calendars: building one costs tens of microseconds and every new
+// request needs one. Holiday changes made through this process drop it at once; changes made by
+// another node are seen within calendarCacheTTL.
+type calendarCache struct {
+	mu      sync.Mutex
+	entries map[int64]cachedCalendar
+}
+
+type cachedCalendar struct {
+	cal   *worktime.Calendar
+	built time.Time
+}
+
+const calendarCacheTTL = 30 * time.Second
+
+func newCalendarCache() *calendarCache { return &calendarCache{entries: map[int64]cachedCalendar{}} }
+
+func (c *calendarCache) get(id int64, now time.Time) *worktime.Calendar {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[id]; ok && now.Sub(e.built) < calendarCacheTTL && now.Sub(e.built) >= 0 {
+		return e.cal
+	}
+	return nil
+}
+
+func (c *calendarCache) put(id int64, cal *worktime.Calendar, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries[id] = cachedCalendar{cal, now}
+}
+
+func (c *calendarCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.entries)
+}
+
+// WorkCalendar returns the working-time calendar for a stored calendar: its zone and windows, the
 // statutory holidays, and every holiday an admin entered for it or for all calendars.
 func (s *Store) WorkCalendar(ctx context.Context, calendarID int64) (*worktime.Calendar, error) {
+	now := time.Now()
+	if cal := s.calendars.get(calendarID, now); cal != nil {
+		return cal, nil
+	}
+	cal, err := s.buildCalendar(ctx, calendarID)
+	if err != nil {
+		return nil, err
+	}
+	s.calendars.put(calendarID, cal, now)
+	return cal, nil
+}
+
+func (s *Store) buildCalendar(ctx context.Context, calendarID int64) (*worktime.Calendar, error) {
 	c, err := s.CalendarByID(ctx, calendarID)
 	if err != nil {
 		return nil, err
@@ -193,12 +245,14 @@ func (s *Store) AddHoliday(ctx context.Context, actor audit.Actor, h Holiday) (H
 		h.CreatedAt = now
 		return audit.Record(ctx, tx, now, actor, "create", "holiday", h.Day, "Added holiday "+h.Day+" "+h.Name, nil, h, 0, 0)
 	})
+	s.calendars.clear() // after the commit, so nobody rebuilds from the old holidays in between
 	return h, err
 }
 
 // DeleteHoliday removes a holiday an admin entered.
 func (s *Store) DeleteHoliday(ctx context.Context, actor audit.Actor, id int64) error {
 	now := s.now().UTC()
+	defer s.calendars.clear() // after the commit, so nobody rebuilds from the old holidays in between
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var h Holiday
 		var cal sql.NullInt64

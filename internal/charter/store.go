@@ -16,8 +16,9 @@ import (
 
 // Store reads and changes charter data. Every change is one transaction with its audit record.
 type Store struct {
-	db  db.Handle
-	now func() time.Time
+	db        db.Handle
+	now       func() time.Time
+	calendars *calendarCache
 }
 
 // NewStore returns a Store; now is the clock (time.Now in production, a fixed clock in tests).
@@ -25,12 +26,12 @@ func NewStore(d db.Handle, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: d, now: now}
+	return &Store{db: d, now: now, calendars: newCalendarCache()}
 }
 
 // WithTx returns a Store whose changes join the open transaction tx.
 func (s *Store) WithTx(tx *sql.Tx) *Store {
-	return &Store{db: db.Within(tx, s.db.Kind()), now: s.now}
+	return &Store{db: db.Within(tx, s.db.Kind()), now: s.now, calendars: s.calendars}
 }
 
 // notFound turns "no rows" into a NotFound error with msg (a format taking the key, and a

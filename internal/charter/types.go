@@ -116,8 +116,56 @@ type Service struct {
 	Channels     []string
 	Demo         bool
 	Active       bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// RequiresApproval: a request waits for an approver before work starts (the Kakamega website
+	// update needs the communication department's approval).
+	RequiresApproval bool
+	// ResponseTimeline is the first-response commitment ("10m"); "" means Huduma's default.
+	ResponseTimeline string
+	// Fields are what the request form asks beyond name, phone and description.
+	Fields    []Field
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Field is one extra question on a service's request form; Open311 calls it an attribute.
+type Field struct {
+	Code     string `json:"code"`
+	Label    string `json:"label"`
+	Required bool   `json:"required"`
+}
+
+// fieldList stores []Field as JSON text.
+type fieldList []Field
+
+func (l fieldList) Value() (driver.Value, error) {
+	if l == nil {
+		return "[]", nil
+	}
+	b, err := json.Marshal([]Field(l))
+	return string(b), err
+}
+
+func (l *fieldList) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	case nil:
+		*l = nil
+		return nil
+	default:
+		return fmt.Errorf("fieldList: cannot scan %T", src)
+	}
+	var out []Field
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, &out); err != nil {
+			return fmt.Errorf("fieldList: %w", err)
+		}
+	}
+	*l = out
+	return nil
 }
 
 // Charter is a published service charter of an agency or of a centre.

@@ -10,7 +10,10 @@ import (
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
 
-var codePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,31}$`)
+var (
+	codePattern      = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,31}$`)
+	fieldCodePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+)
 
 // Field messages are English and double as translation keys.
 const (
@@ -27,6 +30,7 @@ const (
 	msgTooLong   = "This is too long."
 	msgCalendar  = "Choose a calendar."
 	msgAgencyRef = "Choose an agency."
+	msgFieldCode = "Each form field needs a distinct code of lower-case letters, digits and underscores."
 )
 
 type fieldErrors map[string]string
@@ -129,6 +133,21 @@ func (s *Service) normalise() error {
 	}
 	for _, ch := range s.Channels {
 		f.check(slices.Contains(Channels, ch), "channels", msgChannel)
+	}
+	if s.ResponseTimeline = clean(s.ResponseTimeline); s.ResponseTimeline != "" {
+		span, err := worktime.ParseSpan(s.ResponseTimeline)
+		f.check(err == nil, "response_timeline", msgTimeline)
+		if err == nil {
+			s.ResponseTimeline = span.String()
+		}
+	}
+	seen := map[string]bool{}
+	for i := range s.Fields {
+		fd := &s.Fields[i]
+		fd.Code, fd.Label = strings.ToLower(clean(fd.Code)), clean(fd.Label)
+		f.check(fieldCodePattern.MatchString(fd.Code) && !seen[fd.Code], "fields", msgFieldCode)
+		f.check(fd.Label != "", "fields", msgRequired)
+		seen[fd.Code] = true
 	}
 	return f.err()
 }

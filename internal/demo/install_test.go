@@ -11,6 +11,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/dbtest"
 	"github.com/huduma-ke/huduma/internal/demo"
+	"github.com/huduma-ke/huduma/internal/requests"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -30,7 +31,8 @@ func count(t *testing.T, d *db.DB, table string) int {
 func TestInstallLoadsEverythingOnce(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		cs, us := charter.NewStore(d, nil), auth.NewStore(d, nil, bcrypt.MinCost)
-		accounts, err := demo.Install(ctx, d, cs, us)
+		rs := requests.NewStore(d, nil, cs, requests.Config{})
+		accounts, err := demo.Install(ctx, d, cs, us, rs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +59,7 @@ func TestInstallLoadsEverythingOnce(t *testing.T) {
 		}
 		// A second start changes nothing and still reports the accounts.
 		audits := count(t, d, "audit_log")
-		again, err := demo.Install(ctx, d, cs, us)
+		again, err := demo.Install(ctx, d, cs, us, rs)
 		if err != nil || len(again) != len(accounts) || count(t, d, "audit_log") != audits {
 			t.Errorf("second install: %d accounts, err %v, audit %d → %d", len(again), err, audits, count(t, d, "audit_log"))
 		}
@@ -71,11 +73,11 @@ func TestFailedInstallWritesNothing(t *testing.T) {
 		if _, err := us.CreateUser(ctx, audit.System, auth.NewUser{Username: "ombudsman", Name: "Existing", Role: auth.Auditor, Password: "a long enough password"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := demo.Install(ctx, d, cs, us)
+		_, err := demo.Install(ctx, d, cs, us, requests.NewStore(d, nil, cs, requests.Config{}))
 		if !apperr.Is(err, apperr.Conflict) {
 			t.Fatalf("install over a clashing account: %v, want a conflict", err)
 		}
-		for _, table := range []string{"agencies", "services", "centres", "charters", "holidays"} {
+		for _, table := range []string{"agencies", "services", "centres", "charters", "holidays", "requests", "outbox", "jobs"} {
 			if n := count(t, d, table); n != 0 {
 				t.Errorf("%s has %d rows after a failed install; want none", table, n)
 			}

@@ -45,6 +45,8 @@ func kakamega() Data {
 			CostKind:     "free",
 			TimelineKind: "duration", Timeline: "30m", TimelineText: "Within 30 minutes.",
 			Channels: []string{"counter"},
+			// "Written approved request through communication department": approval first.
+			RequiresApproval: true,
 		},
 		{
 			// The charter prints the name over two lines: "ICT equipment" / "Repair".

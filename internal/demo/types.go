@@ -43,6 +43,8 @@ type Service struct {
 	TimelineText              string   // the charter's own words, e.g. "Within 10 working days."
 	Channels                  []string // from: "counter", "web", "ussd", "sms", "phone", "email", "help_desk"
 	Demo                      bool     // true for invented demo values; false for rows transcribed from a seed charter
+	// RequiresApproval: the charter makes a prior approval a requirement (a written approved request).
+	RequiresApproval bool
 }
 
 // Charter is a published service charter of an agency or of a centre.

@@ -184,7 +184,7 @@ func TestSignInRateLimitAndSignOut(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		h := newHarness(t, d)
 		users := auth.NewStore(d, nil, bcrypt.MinCost)
-		s, err := web.NewServer(web.Config{SignInPerMinute: 3}, web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Charters: h.charters, Auth: users})
+		s, err := web.NewServer(web.Config{SignInPerMinute: 3}, web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Charters: h.charters, Auth: users, Requests: h.requests})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -232,7 +232,7 @@ func TestAPIRateLimitPerClient(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		h := newHarness(t, d)
 		for _, trust := range []bool{false, true} {
-			s, err := web.NewServer(web.Config{APIPerSecond: 2, TrustProxy: trust}, web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Charters: h.charters, Auth: auth.NewStore(d, nil, bcrypt.MinCost)})
+			s, err := web.NewServer(web.Config{APIPerSecond: 2, TrustProxy: trust}, web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Charters: h.charters, Auth: auth.NewStore(d, nil, bcrypt.MinCost), Requests: h.requests})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/dbtest"
 	"github.com/huduma-ke/huduma/internal/demo"
+	"github.com/huduma-ke/huduma/internal/requests"
 	"github.com/huduma-ke/huduma/internal/web"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -20,10 +21,11 @@ import (
 // figure is Huduma's own cost per request: routing, session lookup, SQL, templates.
 func benchServer(b *testing.B, d *db.DB) http.Handler {
 	cs, us := charter.NewStore(d, nil), auth.NewStore(d, nil, bcrypt.MinCost)
-	if _, err := demo.Install(ctx, d, cs, us); err != nil {
+	rs := requests.NewStore(d, nil, cs, requests.Config{})
+	if _, err := demo.Install(ctx, d, cs, us, rs); err != nil {
 		b.Fatal(err)
 	}
-	s, err := web.NewServer(web.Config{APIPerSecond: 1 << 30}, web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Charters: cs, Auth: us})
+	s, err := web.NewServer(web.Config{APIPerSecond: 1 << 30}, web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Charters: cs, Auth: us, Requests: rs})
 	if err != nil {
 		b.Fatal(err)
 	}

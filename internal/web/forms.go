@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,6 +56,13 @@ func formErrors(err error) (map[string]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// randomKey is a fresh idempotency key for a form.
+func randomKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // forbidden is the refusal for a record outside the user's scope.

@@ -13,11 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huduma-ke/huduma/internal/audit"
 	"github.com/huduma-ke/huduma/internal/auth"
 	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/dbtest"
 	"github.com/huduma-ke/huduma/internal/demo"
+	"github.com/huduma-ke/huduma/internal/requests"
 	"github.com/huduma-ke/huduma/internal/web"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -32,6 +34,7 @@ type harness struct {
 	d        *db.DB
 	srv      *httptest.Server
 	charters *charter.Store
+	requests *requests.Store
 	now      time.Time
 }
 
@@ -41,11 +44,12 @@ func newHarness(t *testing.T, d *db.DB) *harness {
 	clock := func() time.Time { return h.now }
 	h.charters = charter.NewStore(d, clock)
 	users := auth.NewStore(d, clock, bcrypt.MinCost)
-	if _, err := demo.Install(ctx, d, h.charters, users); err != nil {
+	h.requests = requests.NewStore(d, clock, h.charters, requests.Config{PublicURL: "https://huduma.test"})
+	if _, err := demo.Install(ctx, d, h.charters, users, h.requests); err != nil {
 		t.Fatalf("demo data: %v", err)
 	}
-	s, err := web.NewServer(web.Config{Version: "test", SignInPerMinute: 1000, APIPerSecond: 1000},
-		web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock, Charters: h.charters, Auth: users})
+	s, err := web.NewServer(web.Config{Version: "test", SignInPerMinute: 1000, APIPerSecond: 1000, IntakePerMinute: 1000},
+		web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock, Charters: h.charters, Auth: users, Requests: h.requests})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,4 +157,42 @@ func wantContains(t *testing.T, body string, parts ...string) {
 			t.Errorf("page does not contain %q", p)
 		}
 	}
+}
+
+func centreID(t *testing.T, h *harness, code string) int64 {
+	t.Helper()
+	c, err := h.charters.CentreByCode(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+// newAPIKey creates a key as `huduma apikey create` does.
+func (h *harness) newAPIKey(name string) (auth.APIKey, string) {
+	h.t.Helper()
+	k, secret, err := auth.NewStore(h.d, nil, bcrypt.MinCost).CreateAPIKey(ctx, audit.System, name, 0)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return k, secret
+}
+
+// apiClient calls the JSON API with a key.
+type apiClient struct {
+	h   *harness
+	key string
+}
+
+func (h *harness) withKey(key string) *apiClient { return &apiClient{h, key} }
+
+func (a *apiClient) send(method, path, body string, header ...string) (*http.Response, string) {
+	a.h.t.Helper()
+	req, _ := http.NewRequest(method, a.h.srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+a.key)
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return a.h.anonymous().do(req)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -68,7 +69,13 @@ func (s *Server) guard(rt route) http.Handler {
 			if rt.api && !s.api.allow(clientIP(r)) {
 				return apperr.New(apperr.RateLimited, "Too many requests. Please wait a moment and try again.")
 			}
-			if rt.perm != auth.Public {
+			if rt.perm == auth.APIKeyHolder {
+				key, err := s.apiKey(r)
+				if err != nil {
+					return err
+				}
+				r = r.WithContext(context.WithValue(r.Context(), apiKeyCtx{}, key))
+			} else if rt.perm != auth.Public {
 				if ri.user.ID == 0 {
 					return apperr.New(apperr.Unauthorised, "Please sign in.")
 				}
@@ -76,9 +83,21 @@ func (s *Server) guard(rt route) http.Handler {
 					return apperr.New(apperr.Forbidden, "Your account is not allowed to do that.")
 				}
 			}
-			if r.Method == http.MethodPost && rt.pattern != "POST /signin" {
-				// Every signed-in form carries the session's CSRF token.
-				if ri.user.ID == 0 || subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(ri.session.CSRF)) != 1 {
+			if r.Method == http.MethodPost && !rt.api {
+				if err := parseForm(w, r); err != nil {
+					return err
+				}
+				// Every form carries a CSRF token: a signed-in form the session's, a public form
+				// (lodging a request, signing in) the double-submit cookie's.
+				want := ri.session.CSRF
+				if rt.perm == auth.Public {
+					if c, err := r.Cookie(formCookie); err == nil {
+						want = c.Value
+					} else {
+						want = ""
+					}
+				}
+				if want == "" || subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(want)) != 1 {
 					return apperr.New(apperr.Forbidden, "This form has expired. Go back, reload the page and try again.")
 				}
 			}
@@ -88,6 +107,38 @@ func (s *Server) guard(rt route) http.Handler {
 			s.fail(w, r, rt.api, err)
 		}
 	})
+}
+
+// formCookie holds the token of public forms (double-submit: the form's hidden field must match
+// a cookie this site set, which another site cannot read or write).
+const formCookie = "huduma_form"
+
+// publicFormToken returns the token for a public form, setting its cookie the first time.
+func (s *Server) publicFormToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(formCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	token := randomKey()
+	http.SetCookie(w, s.cookie(formCookie, token, 24*3600))
+	return token
+}
+
+// parseForm reads a posted form within the upload limit, so that an oversized upload is an
+// answer about its size rather than a broken form.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	err := r.ParseMultipartForm(8 << 20)
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return apperr.New(apperr.Invalid, "The form is too large: attach at most five files of at most 5 MB each.")
+	}
+	if err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "The form could not be read. Please try again.")
+	}
+	return nil
 }
 
 func (s *Server) cookie(name, value string, maxAge int) *http.Cookie {

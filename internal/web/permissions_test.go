@@ -13,6 +13,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/dbtest"
+	"github.com/huduma-ke/huduma/internal/requests"
 	"github.com/huduma-ke/huduma/internal/web"
 )
 
@@ -37,24 +38,35 @@ func TestEveryRoutePermission(t *testing.T) {
 		}
 		// Concrete paths inside the demo users' scopes: KKG-ICT is kakamega.ict's agency, HC-GPO is
 		// the GPO manager's centre.
-		params := strings.NewReplacer("{code}", "KKG-ICT", "{id}", strconv.FormatInt(hol[0].ID, 10), "{owner}", "agency", "{$}", "")
+		// A request at the GPO centre, where the centre manager and officer work.
+		reqs, err := h.requests.List(ctx, requests.Filter{CentreID: centreID(t, h, "HC-GPO")})
+		if err != nil || len(reqs.Requests) == 0 {
+			t.Fatalf("demo requests at GPO: %v", err)
+		}
+		ref := reqs.Requests[0].Reference
+		_, apiKey := h.newAPIKey("permission test")
+		params := strings.NewReplacer("{code}", "KKG-ICT", "{id}", strconv.FormatInt(hol[0].ID, 10), "{owner}", "agency", "{$}", "",
+			"{ref}", ref, "{reference}", ref)
 		concrete := map[string]string{
-			"GET /services/{code}":                "/services/KKG-ICT-02",
-			"GET /api/v1/services/{code}":         "/api/v1/services/KKG-ICT-02",
-			"GET /api/v1/services/{code}/due":     "/api/v1/services/KKG-ICT-02/due",
-			"GET /charters/centre/{code}":         "/charters/centre/HC-GPO",
-			"GET /admin/centres/{code}/edit":      "/admin/centres/HC-GPO/edit",
-			"POST /admin/centres/{code}/edit":     "/admin/centres/HC-GPO/edit",
-			"POST /admin/centres/{code}/services": "/admin/centres/HC-GPO/services",
-			"GET /admin/services/{code}/edit":     "/admin/services/KKG-ICT-02/edit",
-			"POST /admin/services/{code}/edit":    "/admin/services/KKG-ICT-02/edit",
-			"GET /lang/{code}":                    "/lang/sw",
+			"GET /services/{code}":                 "/services/KKG-ICT-02",
+			"GET /api/v1/services/{code}":          "/api/v1/services/KKG-ICT-02",
+			"GET /api/v1/services/{code}/due":      "/api/v1/services/KKG-ICT-02/due",
+			"GET /charters/centre/{code}":          "/charters/centre/HC-GPO",
+			"GET /admin/centres/{code}/edit":       "/admin/centres/HC-GPO/edit",
+			"POST /admin/centres/{code}/edit":      "/admin/centres/HC-GPO/edit",
+			"POST /admin/centres/{code}/services":  "/admin/centres/HC-GPO/services",
+			"GET /admin/services/{code}/edit":      "/admin/services/KKG-ICT-02/edit",
+			"POST /admin/services/{code}/edit":     "/admin/services/KKG-ICT-02/edit",
+			"GET /lang/{code}":                     "/lang/sw",
+			"GET /services/{code}/request":         "/services/KKG-ICT-02/request",
+			"POST /services/{code}/request":        "/services/KKG-ICT-02/request",
+			"GET /staff/requests/{ref}/files/{id}": "/staff/requests/" + ref + "/files/999999",
 		}
 		clients := map[auth.Role]*client{}
 		for role, name := range demoUser {
 			clients[role] = h.as(name)
 		}
-		s, err := web.NewServer(web.Config{}, web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Charters: h.charters, Auth: auth.NewStore(d, nil, 4)})
+		s, err := web.NewServer(web.Config{}, web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Charters: h.charters, Auth: auth.NewStore(d, nil, 4), Requests: h.requests})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,10 +115,40 @@ func TestEveryRoutePermission(t *testing.T) {
 					wantStatus(t, res, body, http.StatusForbidden)
 					return
 				}
+				if rt.Perm == auth.Public && method == http.MethodPost {
+					// A public form: anyone with the form's token, nobody without it.
+					c := h.anonymous()
+					_, form := c.get("/signin")
+					token := csrfField.FindStringSubmatch(form)[1]
+					res, body := c.post(path, url.Values{"csrf": {token}})
+					if res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden {
+						t.Errorf("public form refused with its token: %d %.200s", res.StatusCode, body)
+					}
+					res, _ = h.anonymous().post(path, url.Values{})
+					if res.StatusCode != http.StatusForbidden {
+						t.Errorf("public form without a token: %d, want 403", res.StatusCode)
+					}
+					return
+				}
 				if rt.Perm == auth.Public {
 					res, body := send(h.anonymous())
 					if res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden {
 						t.Errorf("public route refused anonymous: %d %.200s", res.StatusCode, body)
+					}
+					return
+				}
+				if rt.Perm == auth.APIKeyHolder {
+					res, _ := send(h.anonymous())
+					if res.StatusCode != http.StatusUnauthorized {
+						t.Errorf("without an API key: %d, want 401", res.StatusCode)
+					}
+					res, _ = send(clients[auth.NationalAdmin]) // a staff session is not a key
+					if res.StatusCode != http.StatusUnauthorized {
+						t.Errorf("with a session but no key: %d, want 401", res.StatusCode)
+					}
+					res, body := h.withKey(apiKey).send(method, path, "{}")
+					if res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden {
+						t.Errorf("with a valid key: %d %.200s", res.StatusCode, body)
 					}
 					return
 				}

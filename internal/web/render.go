@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huduma-ke/huduma/internal/auth"
 	"github.com/huduma-ke/huduma/internal/charter"
@@ -105,8 +106,14 @@ func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMa
 		"join": strings.Join,
 		"add":  func(a, b int) int { return a + b },
 		"date": func(v any) string {
-			if tm, ok := v.(interface{ Format(string) string }); ok {
-				return tm.Format("2006-01-02 15:04")
+			switch t := v.(type) {
+			case time.Time:
+				return t.Format("2006-01-02 15:04")
+			case *time.Time:
+				if t != nil {
+					return t.In(worktime.Default().Location()).Format("2006-01-02 15:04")
+				}
+				return "—"
 			}
 			return fmt.Sprint(v)
 		},
@@ -119,6 +126,26 @@ func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMa
 			return ""
 		},
 		"lines": func(l []string) string { return strings.Join(l, "\n") },
+		// localtime shows an instant in a calendar's zone (a centre's), "—" for none.
+		"localtime": func(v any, loc *time.Location) string {
+			switch t := v.(type) {
+			case time.Time:
+				return t.In(loc).Format("Mon 2 Jan 2006 15:04")
+			case *time.Time:
+				if t != nil {
+					return t.In(loc).Format("Mon 2 Jan 2006 15:04")
+				}
+			}
+			return "—"
+		},
+		// initials hide a citizen's name from those who may not see personal data.
+		"initials": func(name string) string {
+			var out []string
+			for _, w := range strings.Fields(name) {
+				out = append(out, string([]rune(w)[:1])+".")
+			}
+			return strings.Join(out, " ")
+		},
 	}
 }
 

@@ -30,6 +30,13 @@ func (s *Server) table() []route {
 		{"GET /centres", auth.Public, false, s.centresList},
 		{"GET /lang/{code}", auth.Public, false, s.setLanguage},
 
+		// Citizens: lodging and tracking requests.
+		{"GET /services/{code}/request", auth.Public, false, s.requestForm},
+		{"POST /services/{code}/request", auth.Public, false, s.requestSubmit},
+		{"GET /track", auth.Public, false, s.trackForm},
+		{"POST /track", auth.Public, false, s.trackLookup},
+		{"GET /track/{ref}", auth.Public, false, s.trackLink},
+
 		// Signing in and out.
 		{"GET /signin", auth.Public, false, s.signInForm},
 		{"POST /signin", auth.Public, false, s.signInSubmit},
@@ -37,6 +44,21 @@ func (s *Server) table() []route {
 
 		// Staff.
 		{"GET /staff", auth.SignedIn, false, s.staffHome},
+		{"POST /staff/duty", auth.HandleRequests, false, s.dutyToggle},
+
+		// Service requests (scope checked against each request).
+		{"GET /staff/requests", auth.ViewRequests, false, s.inbox},
+		{"GET /staff/requests/new", auth.HandleRequests, false, s.staffIntakeForm},
+		{"POST /staff/requests/new", auth.HandleRequests, false, s.staffIntakeSubmit},
+		{"GET /staff/requests/{ref}", auth.ViewRequests, false, s.requestPage},
+		{"GET /staff/requests/{ref}/files/{id}", auth.ViewRequests, false, s.requestFile},
+		{"POST /staff/requests/{ref}/status", auth.HandleRequests, false, s.requestStatus},
+		{"POST /staff/requests/{ref}/comment", auth.HandleRequests, false, s.requestComment},
+		{"POST /staff/requests/{ref}/assign", auth.HandleRequests, false, s.requestAssign},
+		{"POST /staff/requests/{ref}/refer", auth.HandleRequests, false, s.requestRefer},
+		{"POST /staff/requests/{ref}/decide", auth.ApproveRequests, false, s.requestDecide},
+		{"POST /staff/requests/{ref}/link", auth.HandleRequests, false, s.requestLink},
+		{"POST /staff/requests/{ref}/attach", auth.HandleRequests, false, s.requestAttach},
 
 		// Administration: agencies.
 		{"GET /admin/agencies", auth.EditOwnAgency, false, s.adminAgencies},
@@ -79,14 +101,22 @@ func (s *Server) table() []route {
 		{"GET /api/v1/services", auth.Public, true, s.apiServices},
 		{"GET /api/v1/services/{code}", auth.Public, true, s.apiService},
 		{"GET /api/v1/services/{code}/due", auth.Public, true, s.apiServiceDue},
+		// The requests API: systems with an API key (huduma apikey create).
+		{"POST /api/v1/requests", auth.APIKeyHolder, true, s.apiCreateRequest},
+		{"GET /api/v1/requests", auth.APIKeyHolder, true, s.apiListRequests},
+		{"GET /api/v1/requests/{reference}", auth.APIKeyHolder, true, s.apiGetRequest},
 
 		// Operations.
 		{"GET /healthz", auth.Public, false, s.healthz},
 	}
 }
 
-func (s *Server) routes(reg *prometheus.Registry) http.Handler {
+func (s *Server) routes(reg *prometheus.Registry, callbacks map[string]http.Handler) http.Handler {
 	mux := http.NewServeMux()
+	// Provider callbacks (SMS delivery reports): POST only, outside sessions and CSRF.
+	for path, h := range callbacks {
+		mux.Handle("POST "+path, s.metrics.instrument("POST "+path, h))
+	}
 	for _, rt := range s.table() {
 		mux.Handle(rt.pattern, s.metrics.instrument(rt.pattern, s.guard(rt)))
 	}

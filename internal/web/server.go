@@ -12,6 +12,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/i18n"
+	"github.com/huduma-ke/huduma/internal/requests"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -25,6 +26,7 @@ type Config struct {
 	// SignInPerMinute and APIPerSecond bound public endpoints per client address.
 	SignInPerMinute int
 	APIPerSecond    int
+	IntakePerMinute int
 	// TrustProxy makes Huduma take the client's address from X-Forwarded-For, as set by a reverse
 	// proxy in front of it. Leave it off when clients reach Huduma directly: they could forge it.
 	TrustProxy bool
@@ -38,12 +40,14 @@ type Server struct {
 	now      func() time.Time
 	charters *charter.Store
 	auth     *auth.Store
+	requests *requests.Store
 	tr       *i18n.Translator
 	pages    *pageSet
 	assets   *assets
 	metrics  *metrics
 	signIn   *limiter
 	api      *limiter
+	intake   *limiter
 	handler  http.Handler
 }
 
@@ -54,7 +58,11 @@ type Deps struct {
 	Now      func() time.Time
 	Charters *charter.Store
 	Auth     *auth.Store
-	Registry *prometheus.Registry // where HTTP metrics are registered; nil for a private one
+	Requests *requests.Store
+	// Callbacks are provider callbacks (delivery reports) mounted at their paths, unauthenticated
+	// by session: the provider authenticates them its own way.
+	Callbacks map[string]http.Handler
+	Registry  *prometheus.Registry // where HTTP metrics are registered; nil for a private one
 }
 
 // NewServer builds the handler.
@@ -71,6 +79,9 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 	if cfg.APIPerSecond == 0 {
 		cfg.APIPerSecond = 50
 	}
+	if cfg.IntakePerMinute == 0 {
+		cfg.IntakePerMinute = 20
+	}
 	tr, err := i18n.New()
 	if err != nil {
 		return nil, err
@@ -83,16 +94,18 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, db: d.DB, log: d.Log, now: d.Now, charters: d.Charters, auth: d.Auth, tr: tr, assets: as,
+	s := &Server{cfg: cfg, db: d.DB, log: d.Log, now: d.Now, charters: d.Charters, auth: d.Auth, requests: d.Requests, tr: tr, assets: as,
 		metrics: newMetrics(reg, d.DB),
 		signIn:  newLimiter(float64(cfg.SignInPerMinute)/60, cfg.SignInPerMinute, d.Now),
 		api:     newLimiter(float64(cfg.APIPerSecond), 2*cfg.APIPerSecond, d.Now),
+		// Citizens' forms (lodging, tracking): a person needs a few a minute, a script many.
+		intake: newLimiter(float64(cfg.IntakePerMinute)/60, cfg.IntakePerMinute, d.Now),
 	}
 	s.pages, err = loadPages(tr, as, cfg.Version)
 	if err != nil {
 		return nil, err
 	}
-	s.handler = s.routes(reg)
+	s.handler = s.routes(reg, d.Callbacks)
 	return s, nil
 }
 
@@ -102,4 +115,5 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) Sweep(ctx context.Context) {
 	s.signIn.sweep(10 * time.Minute)
 	s.api.sweep(10 * time.Minute)
+	s.intake.sweep(10 * time.Minute)
 }

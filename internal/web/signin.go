@@ -1,18 +1,11 @@
 package web
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"net/http"
 
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/auth"
 )
-
-// The sign-in form has no session yet, so its CSRF token is a double-submit cookie: the form's
-// hidden field must match a cookie this site set.
-const signInCSRFCookie = "huduma_signin"
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 	if info(r).user.ID != 0 {
@@ -24,10 +17,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request, status int, username, errMsg string) {
-	b := make([]byte, 24)
-	rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
-	http.SetCookie(w, s.cookie(signInCSRFCookie, token, 3600))
+	token := s.publicFormToken(w, r)
 	s.render(w, r, status, "signin", "Staff sign-in", map[string]any{
 		"Token": token, "Next": r.FormValue("next"), "Username": username, "Error": errMsg,
 	})
@@ -38,11 +28,6 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !s.signIn.allow(clientIP(r)) {
 		w.Header().Set("Retry-After", "60")
 		s.showSignIn(w, r, http.StatusTooManyRequests, r.PostFormValue("username"), s.tr.T(ri.lang, "Too many sign-in attempts. Please wait a minute and try again."))
-		return nil
-	}
-	c, err := r.Cookie(signInCSRFCookie)
-	if err != nil || c.Value == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf"))) != 1 {
-		s.showSignIn(w, r, http.StatusForbidden, r.PostFormValue("username"), s.tr.T(ri.lang, "This form has expired. Go back, reload the page and try again."))
 		return nil
 	}
 	u, err := s.auth.Authenticate(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"))
@@ -59,7 +44,6 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.SetCookie(w, s.cookie(sessionCookie, sess.Token, int(auth.SessionLifetime.Seconds())))
-	http.SetCookie(w, s.cookie(signInCSRFCookie, "", -1))
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }

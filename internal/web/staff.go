@@ -25,6 +25,11 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) error {
 		data["Agency"] = a
 	}
 	data["RoleName"] = roleNames[u.Role]
+	onDuty, err := s.auth.OnDuty(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	data["OnDuty"] = onDuty
 	s.render(w, r, http.StatusOK, "staff", "Staff home", data)
 	return nil
 }

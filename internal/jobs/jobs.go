@@ -1,0 +1,165 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/huduma-ke/huduma/internal/apperr"
+	"github.com/huduma-ke/huduma/internal/db"
+)
+
+// Statuses of a job.
+const (
+	StatusPending   = "pending"   // waiting for run_at, or for a retry after a failed attempt
+	StatusDone      = "done"      // its handler's work committed
+	StatusFailed    = "failed"    // out of attempts, or no handler for its kind; not retried
+	StatusCancelled = "cancelled" // cancelled before it ran
+)
+
+// Statuses lists every status, in lifecycle order (Stats reports each, zero or not).
+var Statuses = []string{StatusPending, StatusDone, StatusFailed, StatusCancelled}
+
+// Job is a job as its handler sees it.
+type Job struct {
+	ID      int64
+	Kind    string // selects the handler, e.g. "request.escalate"
+	Key     string // unique for ever, e.g. "escalate:request:42:step:1"
+	RunAt   time.Time
+	Payload json.RawMessage // the payload given to Schedule, as JSON
+	// Attempts is how many attempts have failed before this one (0 on the first run).
+	Attempts int
+}
+
+// Schedule adds a job inside the caller's transaction: it is scheduled if and only if the caller
+// commits. payload is stored as JSON (json.Marshal). Scheduling is idempotent by key: a key that is
+// pending, done or failed adds nothing and is not an error (the first schedule's run time and
+// payload stand), so a replayed cause never runs its job twice, and a key that has run can never
+// run again — put a generation in the key when an event may genuinely recur. A cancelled key is
+// scheduled afresh (run time, payload, attempts): it never ran, so cancelling a request's jobs and
+// scheduling the ones that still apply, in one transaction, keeps those whose keys are unchanged.
+func Schedule(ctx context.Context, tx *sql.Tx, kind, key string, runAt time.Time, payload any) error {
+	if strings.TrimSpace(kind) == "" || strings.TrimSpace(key) == "" {
+		return fmt.Errorf("jobs: schedule: a job needs a kind and a key (kind %q, key %q)", kind, key)
+	}
+	if runAt.IsZero() {
+		return fmt.Errorf("jobs: schedule %s: no run time", key)
+	}
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("jobs: schedule %s: payload: %w", key, err)
+	}
+	// ON CONFLICT (both engines) rather than catching the unique violation: on PostgreSQL a failed
+	// statement would abort the caller's whole transaction.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, key, run_at, payload) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, run_at = excluded.run_at, payload = excluded.payload,
+			status = 'pending', attempts = 0, last_error = '', done_at = NULL
+		WHERE jobs.status = 'cancelled'`, kind, key, dbTime(runAt), string(body)); err != nil {
+		return fmt.Errorf("jobs: schedule %s: %w", key, err)
+	}
+	return nil
+}
+
+// Reschedule moves the pending job with key to runAt (the SLA clock paused and resumed, a holiday
+// was gazetted), keeping its attempts. A key with no pending job — never scheduled, or run,
+// failed or cancelled already — is a not-found error. A job that a runner is running at that
+// moment is waited for on PostgreSQL (its row is locked) and is then done, so not found.
+func Reschedule(ctx context.Context, tx *sql.Tx, key string, runAt time.Time) error {
+	if runAt.IsZero() {
+		return fmt.Errorf("jobs: reschedule %s: no run time", key)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE jobs SET run_at = $2 WHERE key = $1 AND status = 'pending'`, key, dbTime(runAt))
+	if err != nil {
+		return fmt.Errorf("jobs: reschedule %s: %w", key, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("jobs: reschedule %s: %w", key, err)
+	} else if n == 0 {
+		return apperr.Wrap(fmt.Errorf("jobs: no pending job has the key %q", key), apperr.NotFound, "Not found")
+	}
+	return nil
+}
+
+// CancelPrefix cancels every pending job whose key starts with keyPrefix — all of request 42's
+// escalations when it is resolved: "escalate:request:42:" (end the prefix with the separator, or
+// "…:4" would take 42 too) — and returns how many it cancelled. The prefix is matched literally and
+// case-sensitively. A job that a runner is running at that moment is waited for on PostgreSQL and
+// is then done, so not cancelled.
+func CancelPrefix(ctx context.Context, tx *sql.Tx, keyPrefix string) (int, error) {
+	if keyPrefix == "" {
+		return 0, errors.New("jobs: cancel: an empty prefix would cancel every job")
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'cancelled', done_at = CURRENT_TIMESTAMP
+		WHERE status = 'pending' AND `+hasPrefix, keyPrefix)
+	if err != nil {
+		return 0, fmt.Errorf("jobs: cancel %s…: %w", keyPrefix, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("jobs: cancel %s…: %w", keyPrefix, err)
+	}
+	return int(n), nil
+}
+
+// hasPrefix is true when key starts with $1. Not LIKE: SQLite's LIKE ignores case, and '_' and '%'
+// in a key would be wildcards.
+const hasPrefix = `substr(key, 1, length(CAST($1 AS TEXT))) = $1`
+
+// Pending lists the pending jobs whose key starts with keyPrefix ("" for all), earliest first; for
+// screens and tests.
+func Pending(ctx context.Context, q db.Querier, keyPrefix string) ([]Job, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs
+		WHERE status = 'pending' AND `+hasPrefix+` ORDER BY run_at, id`, keyPrefix)
+	list, err := db.Collect(rows, err, scanJob)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: list pending %s…: %w", keyPrefix, err)
+	}
+	return list, nil
+}
+
+// Stats counts the jobs by status, every status present; for metrics and the admin screen.
+func Stats(ctx context.Context, q db.Querier) (map[string]int, error) {
+	type count struct {
+		status string
+		n      int
+	}
+	rows, err := q.QueryContext(ctx, `SELECT status, COUNT(*) FROM jobs GROUP BY status`)
+	counts, err := db.Collect(rows, err, func(s db.Scanner) (count, error) {
+		var c count
+		return c, s.Scan(&c.status, &c.n)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: count: %w", err)
+	}
+	out := make(map[string]int, len(Statuses))
+	for _, s := range Statuses {
+		out[s] = 0
+	}
+	for _, c := range counts {
+		out[c.status] = c.n
+	}
+	return out, nil
+}
+
+const jobColumns = `id, kind, key, run_at, payload, attempts`
+
+func scanJob(s db.Scanner) (Job, error) {
+	var j Job
+	var payload []byte
+	if err := s.Scan(&j.ID, &j.Kind, &j.Key, &j.RunAt, &payload, &j.Attempts); err != nil {
+		return j, err
+	}
+	j.RunAt = j.RunAt.UTC()
+	j.Payload = json.RawMessage(payload)
+	return j, nil
+}
+
+// dbTime is an instant as stored: UTC, to the microsecond (what PostgreSQL keeps), so that values
+// compare and round-trip the same on both engines. On SQLite instants are text, which compares in
+// time order only when every value is written the same way, in UTC: always pass instants through
+// here.
+func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }

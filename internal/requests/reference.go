@@ -1,0 +1,57 @@
+package requests
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+)
+
+// referenceAlphabet leaves out 0/O, 1/I/L so a reference read over the phone is not misheard.
+const referenceAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+// newReference is a short human reference such as "7Q4M-2X9P": 8 characters of a 31-letter
+// alphabet, about 40 bits, random so that references say nothing about volume or order.
+func newReference() string {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand: " + err.Error())
+	}
+	var sb strings.Builder
+	for i, v := range b {
+		if i == 4 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(referenceAlphabet[int(v)%len(referenceAlphabet)])
+	}
+	return sb.String()
+}
+
+// NormaliseReference accepts what a citizen types: lower case, spaces, a missing or extra dash, and
+// the letters that look like digits.
+func NormaliseReference(s string) string {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	s = strings.NewReplacer(" ", "", "-", "", "O", "0", "I", "1", "L", "1").Replace(s)
+	// 0 and 1 are not in the alphabet; map them back to nothing a reference can contain so the
+	// lookup fails cleanly rather than matching something else.
+	if len(s) == 8 {
+		return s[:4] + "-" + s[4:]
+	}
+	return s
+}
+
+// newTrackingKey is the secret in a tracking link; only its hash is stored.
+func newTrackingKey() (key, hash string) {
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand: " + err.Error())
+	}
+	key = base64.RawURLEncoding.EncodeToString(b)
+	return key, hashKey(key)
+}
+
+func hashKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,399 @@
+package requests
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/huduma-ke/huduma/internal/apperr"
+	"github.com/huduma-ke/huduma/internal/charter"
+	"github.com/huduma-ke/huduma/internal/db"
+	"github.com/huduma-ke/huduma/internal/notify"
+	"github.com/huduma-ke/huduma/internal/worktime"
+)
+
+// Config tunes the SLA clock and the escalation ladder.
+type Config struct {
+	// WarnShare is the share of the resolution time after which the assignee is warned (0.75).
+	WarnShare float64
+	// DefaultResponse is the first-response commitment where a service states none ("1h"); walk-in
+	// and counter requests use WalkInResponse ("10m": "attend within 10 minutes of visit").
+	DefaultResponse string
+	WalkInResponse  string
+	// EscalateAfter is the further working time between the ladder's steps after a breach:
+	// centre manager at the breach, agency admin EscalateAfter later, secretariat after that.
+	EscalateAfter string
+	// OutOfHours lets escalation messages go out outside working hours (off by default).
+	OutOfHours bool
+	// PublicURL is where tracking links point, e.g. https://huduma.example.go.ke.
+	PublicURL string
+}
+
+func (c *Config) defaults() {
+	if c.WarnShare <= 0 || c.WarnShare >= 1 {
+		c.WarnShare = 0.75
+	}
+	if c.DefaultResponse == "" {
+		c.DefaultResponse = "1h"
+	}
+	if c.WalkInResponse == "" {
+		c.WalkInResponse = "10m"
+	}
+	if c.EscalateAfter == "" {
+		c.EscalateAfter = "4h"
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://localhost:8080"
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+}
+
+// Actor is who acts on a request: a staff member (ID set), or a citizen or system (ID 0).
+type Actor struct {
+	ID   int64
+	Name string
+}
+
+// Store keeps service requests.
+type Store struct {
+	db       db.Handle
+	now      func() time.Time
+	charters *charter.Store
+	cfg      Config
+}
+
+// NewStore returns a Store.
+func NewStore(d db.Handle, now func() time.Time, charters *charter.Store, cfg Config) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	cfg.defaults()
+	return &Store{db: d, now: now, charters: charters, cfg: cfg}
+}
+
+// WithTx returns a Store whose changes join the open transaction tx (demo data loads this way).
+func (s *Store) WithTx(tx *sql.Tx) *Store {
+	c := *s
+	c.db = db.Within(tx, s.db.Kind())
+	c.charters = s.charters.WithTx(tx)
+	return &c
+}
+
+// Config returns the store's configuration.
+func (s *Store) Config() Config { return s.cfg }
+
+// NewRequest is what intake gives.
+type NewRequest struct {
+	ServiceCode    string
+	CentreCode     string // "" picks the first centre offering the service
+	Channel        string
+	Citizen        Citizen
+	Subject        string
+	Description    string
+	Fields         map[string]string
+	Latitude       *float64
+	Longitude      *float64
+	Address        string
+	IdempotencyKey string // a retry with the same key returns the first request
+	Attachments    []NewAttachment
+	ParentRef      string
+}
+
+// Created is the result of intake: the request, the tracking key (shown once, in the link), and
+// whether this call created it (false when an idempotent retry found the first one).
+type Created struct {
+	Request     Request
+	TrackingKey string
+	New         bool
+}
+
+// TrackingURL is the citizen's link to this request.
+func (s *Store) TrackingURL(ref, key string) string {
+	if key == "" {
+		return s.cfg.PublicURL + "/track?ref=" + ref
+	}
+	return s.cfg.PublicURL + "/track/" + ref + "?key=" + key
+}
+
+const (
+	maxDescription = 5000
+	maxSubject     = 200
+)
+
+// Create takes a request in: validates it, computes its deadlines, stores it with its first
+// event, schedules its SLA timers and queues the citizen's acknowledgement — all in one
+// transaction.
+func (s *Store) Create(ctx context.Context, actor Actor, n NewRequest) (Created, error) {
+	if n.IdempotencyKey != "" {
+		if r, err := s.byIdempotencyKey(ctx, n.IdempotencyKey); err == nil {
+			return Created{Request: r}, nil
+		} else if !apperr.Is(err, apperr.NotFound) {
+			return Created{}, err
+		}
+	}
+	sv, centre, err := s.validate(ctx, &n)
+	if err != nil {
+		return Created{}, err
+	}
+	cal, err := s.charters.WorkCalendar(ctx, centre.CalendarID)
+	if err != nil {
+		return Created{}, err
+	}
+	now := s.now().UTC()
+	clock := sla{created: now, warnShare: s.cfg.WarnShare, response: s.responseSpan(sv, n.Channel)}
+	if sv.Timeline.Kind == charter.TimelineDuration {
+		clock.resolution = sv.Timeline.Span
+	}
+	dl := clock.compute(cal)
+	approval := "not_required"
+	if sv.RequiresApproval {
+		approval = "pending"
+	}
+	fields, _ := json.Marshal(n.Fields)
+	key, keyHash := newTrackingKey()
+	var r Request
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var parentID any
+		if n.ParentRef != "" {
+			var pid int64
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM requests WHERE reference = $1`, NormaliseReference(n.ParentRef)).Scan(&pid); err != nil {
+				return apperr.New(apperr.Invalid, "No request with reference %q to attach this one to.", n.ParentRef)
+			}
+			parentID = pid
+		}
+		var id int64
+		var ref string
+		for attempt := 0; ; attempt++ {
+			ref = newReference()
+			err := tx.QueryRowContext(ctx, `INSERT INTO requests (reference, tracking_hash, service_id, centre_id, agency_id, channel, status,
+				approval, citizen_name, citizen_phone, citizen_email, citizen_id_number, subject, description, fields, latitude, longitude,
+				address, parent_id, response_due_at, warn_at, resolution_due_at, idempotency_key, created_by, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)
+				ON CONFLICT (reference) DO NOTHING RETURNING id`,
+				ref, keyHash, sv.ID, centre.ID, sv.AgencyID, n.Channel, approval, n.Citizen.Name, n.Citizen.Phone, n.Citizen.Email,
+				n.Citizen.IDNumber, n.Subject, n.Description, string(fields), n.Latitude, n.Longitude, n.Address, parentID,
+				utcPtr(dl.response), utcPtr(dl.warn), utcPtr(dl.resolution), nullString(n.IdempotencyKey), nullID(actor.ID), now).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) && attempt < 5 {
+				continue // a reference collision: 1 in 10^12 per pair, but never fail a citizen for it
+			}
+			if err != nil {
+				return err
+			}
+			break
+		}
+		body := fmt.Sprintf("Request received by %s.", channelWords[n.Channel])
+		if _, err := addEvent(ctx, tx, id, now, actor, "created", true, body, map[string]string{"channel": n.Channel}); err != nil {
+			return err
+		}
+		for _, a := range n.Attachments {
+			if err := storeAttachment(ctx, tx, id, 0, now, a); err != nil {
+				return err
+			}
+		}
+		var err error
+		if r, err = getRequest(ctx, tx, "r.id = $1", id); err != nil {
+			return err
+		}
+		if err := s.scheduleTimers(ctx, tx, r, cal); err != nil {
+			return err
+		}
+		return s.tellCitizen(ctx, tx, r, "created", fmt.Sprintf("Huduma: we received your request %s for %s.%s Track it: %s",
+			r.Reference, sv.Name, dueWords(r.ResolutionDue, cal), s.TrackingURL(r.Reference, key)))
+	})
+	if err != nil {
+		if n.IdempotencyKey != "" && apperr.Is(db.MapError(s.db.Kind(), err), apperr.Conflict) {
+			// Two retries raced; the other one won. Return its request.
+			if r, err2 := s.byIdempotencyKey(ctx, n.IdempotencyKey); err2 == nil {
+				return Created{Request: r}, nil
+			}
+		}
+		return Created{}, err
+	}
+	return Created{Request: r, TrackingKey: key, New: true}, nil
+}
+
+var channelWords = map[string]string{
+	"web": "web form", "counter": "counter", "walk_in": "walk-in", "phone": "phone", "email": "email", "letter": "letter",
+	"social_media": "social media", "api": "API", "open311": "Open311", "ussd": "USSD", "sms": "SMS",
+}
+
+func dueWords(due *time.Time, cal *worktime.Calendar) string {
+	if due == nil {
+		return ""
+	}
+	return " Due by " + due.In(cal.Location()).Format("Mon 2 Jan 15:04") + "."
+}
+
+// responseSpan is the first-response commitment for a request of sv arriving by channel.
+func (s *Store) responseSpan(sv charter.Service, channel string) string {
+	if sv.ResponseTimeline != "" {
+		return sv.ResponseTimeline
+	}
+	if channel == "counter" || channel == "walk_in" {
+		return s.cfg.WalkInResponse
+	}
+	return s.cfg.DefaultResponse
+}
+
+// validate checks a new request and fills in the service and the centre.
+func (s *Store) validate(ctx context.Context, n *NewRequest) (charter.Service, charter.Centre, error) {
+	f := map[string]string{}
+	sv, err := s.charters.ServiceByCode(ctx, n.ServiceCode)
+	if apperr.Is(err, apperr.NotFound) || (err == nil && !sv.Active) {
+		return sv, charter.Centre{}, apperr.New(apperr.NotFound, "No service with code %q.", n.ServiceCode)
+	} else if err != nil {
+		return sv, charter.Centre{}, err
+	}
+	var centre charter.Centre
+	if n.CentreCode != "" {
+		if centre, err = s.charters.CentreByCode(ctx, n.CentreCode); err != nil {
+			return sv, centre, err
+		}
+		offered, err := s.offers(ctx, centre.ID, sv.ID)
+		if err != nil {
+			return sv, centre, err
+		}
+		if !offered && centre.AgencyID != sv.AgencyID {
+			return sv, centre, apperr.New(apperr.Invalid, "%s is not offered at %s.", sv.Name, centre.Name)
+		}
+	} else {
+		if centre, err = s.defaultCentre(ctx, sv); err != nil {
+			return sv, centre, err
+		}
+	}
+	if !slices.Contains(Channels, n.Channel) {
+		f["channel"] = "Choose how the request came in."
+	}
+	n.Citizen.Name = strings.TrimSpace(n.Citizen.Name)
+	n.Citizen.Email = strings.TrimSpace(n.Citizen.Email)
+	n.Citizen.IDNumber = strings.TrimSpace(n.Citizen.IDNumber)
+	n.Subject, n.Description = strings.TrimSpace(n.Subject), strings.TrimSpace(n.Description)
+	if n.Citizen.Name == "" {
+		f["name"] = "This field is required."
+	} else if len(n.Citizen.Name) > 120 {
+		f["name"] = "This is too long."
+	}
+	if strings.TrimSpace(n.Citizen.Phone) != "" {
+		phone, err := notify.NormalisePhone(n.Citizen.Phone)
+		if err != nil {
+			f["phone"] = "Enter a Kenyan mobile number, such as 0712 345 678."
+		}
+		n.Citizen.Phone = phone
+	}
+	if n.Citizen.Email != "" {
+		if a, err := mail.ParseAddress(n.Citizen.Email); err != nil || a.Address != n.Citizen.Email {
+			f["email"] = "Enter a valid e-mail address."
+		}
+	}
+	if n.Citizen.Phone == "" && n.Citizen.Email == "" && f["phone"] == "" && (n.Channel == "web" || n.Channel == "api" || n.Channel == "open311") {
+		f["phone"] = "Give a phone number or an e-mail address so that we can tell you what happens."
+	}
+	if n.Citizen.IDNumber != "" && !idNumber(n.Citizen.IDNumber) {
+		f["id_number"] = "An ID number is 6 to 9 digits."
+	}
+	if n.Description == "" {
+		f["description"] = "This field is required."
+	} else if len(n.Description) > maxDescription {
+		f["description"] = "This is too long."
+	}
+	if len(n.Subject) > maxSubject {
+		f["subject"] = "This is too long."
+	}
+	clean := map[string]string{}
+	for _, fd := range sv.Fields {
+		v := strings.TrimSpace(n.Fields[fd.Code])
+		if v == "" && fd.Required {
+			f["field_"+fd.Code] = "This field is required."
+		}
+		if len(v) > 500 {
+			f["field_"+fd.Code] = "This is too long."
+		}
+		if v != "" {
+			clean[fd.Code] = v
+		}
+	}
+	for code := range n.Fields {
+		if !slices.ContainsFunc(sv.Fields, func(fd charter.Field) bool { return fd.Code == code }) && strings.TrimSpace(n.Fields[code]) != "" {
+			f["field_"+code] = "This service does not ask for this."
+		}
+	}
+	n.Fields = clean
+	if (n.Latitude == nil) != (n.Longitude == nil) || (n.Latitude != nil && (*n.Latitude < -90 || *n.Latitude > 90 || *n.Longitude < -180 || *n.Longitude > 180)) {
+		f["location"] = "Give both latitude and longitude, in degrees."
+	}
+	for i := range n.Attachments {
+		if msg := n.Attachments[i].check(); msg != "" {
+			f["attachment"] = msg
+		}
+	}
+	if len(n.Attachments) > maxAttachmentsPerRequest {
+		f["attachment"] = "Attach at most 5 files."
+	}
+	if len(f) > 0 {
+		return sv, centre, apperr.InvalidFields(f)
+	}
+	return sv, centre, nil
+}
+
+func idNumber(s string) bool {
+	if len(s) < 6 || len(s) > 9 {
+		return false
+	}
+	_, err := strconv.Atoi(s)
+	return err == nil
+}
+
+func (s *Store) offers(ctx context.Context, centreID, serviceID int64) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM centre_services WHERE centre_id = $1 AND service_id = $2`, centreID, serviceID).Scan(&n)
+	return n > 0, err
+}
+
+// defaultCentre is where a request that names no centre is handled: the agency's own office if it
+// has one, else the first centre offering the service.
+func (s *Store) defaultCentre(ctx context.Context, sv charter.Service) (charter.Centre, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM centres WHERE agency_id = $1 ORDER BY id LIMIT 1`, sv.AgencyID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = s.db.QueryRowContext(ctx, `SELECT centre_id FROM centre_services WHERE service_id = $1 ORDER BY centre_id LIMIT 1`, sv.ID).Scan(&id)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return charter.Centre{}, apperr.New(apperr.Invalid, "%s is not offered at any centre yet.", sv.Name)
+	}
+	if err != nil {
+		return charter.Centre{}, err
+	}
+	return s.charters.CentreByID(ctx, id)
+}
+
+func (s *Store) byIdempotencyKey(ctx context.Context, key string) (Request, error) {
+	return getRequest(ctx, s.db, "r.idempotency_key = $1", key)
+}
+
+func utcPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
