@@ -115,3 +115,26 @@ func TestCalendarWithDatabaseHolidays(t *testing.T) {
 		t.Errorf("due with --db: %q %v", out, err)
 	}
 }
+
+func TestAPIKeyCreateAndRevoke(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "k.db")
+	out, _, err := runCmd(t, "", "apikey", "create", "--db", dsn, "--name", "County ERP")
+	if err != nil || !strings.Contains(out, "shown once") {
+		t.Fatalf("create: %q %v", out, err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	secret := lines[len(lines)-1]
+	if !strings.HasPrefix(secret, "hk_") || len(secret) < 30 {
+		t.Fatalf("printed key %q", secret)
+	}
+	if _, _, err := runCmd(t, "", "apikey", "create", "--db", dsn); err == nil {
+		t.Error("a key without a name was created")
+	}
+	out, _, err = runCmd(t, "", "apikey", "revoke", "--db", dsn, "--prefix", secret[:11])
+	if err != nil || !strings.Contains(out, "Revoked") {
+		t.Fatalf("revoke: %q %v", out, err)
+	}
+	if _, _, err := runCmd(t, "", "apikey", "revoke", "--db", dsn, "--prefix", secret[:11]); err == nil {
+		t.Error("revoking twice succeeded")
+	}
+}

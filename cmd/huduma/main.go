@@ -3,6 +3,7 @@
 //	huduma [serve] [--addr HOST:PORT] [--db DSN]   serve (the default)
 //	huduma migrate [--db DSN]                      apply migrations, do not serve
 //	huduma user add ...                            create a staff account
+//	huduma apikey create|revoke ...                keys for the requests API and Open311
 //	huduma calendar due|holidays ...               working-time arithmetic
 package main
 
@@ -52,6 +53,8 @@ Usage:
   huduma [serve] [--addr HOST:PORT] [--db DSN] [--demo=true]   run the server (default command)
   huduma migrate [--db DSN]                                   apply database migrations and exit
   huduma user add --username U --name N --role R [--centre CODE] [--agency CODE] [--db DSN]
+  huduma apikey create --name NAME [--agency CODE] [--db DSN]     print a new API key (once)
+  huduma apikey revoke --prefix hk_XXXXXXXX [--db DSN]
   huduma calendar due --from RFC3339 --within 30m|2h|1d|10d|6w
   huduma calendar holidays --year 2026
 
@@ -74,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, args, e)
 	case "calendar":
 		return runCalendar(ctx, args, e)
+	case "apikey":
+		return runAPIKey(ctx, args, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
