@@ -260,8 +260,10 @@ func TestRequestsAPI(t *testing.T) {
 		res, out = api.send("GET", "/api/v1/requests?service=KKG-ICT-03&limit=2", "")
 		wantStatus(t, res, out, http.StatusOK)
 		var list struct {
-			Requests []struct{ Service string `json:"service_code"` }
-			Total    int
+			Requests []struct {
+				Service string `json:"service_code"`
+			}
+			Total int
 		}
 		json.Unmarshal([]byte(out), &list)
 		if list.Total < 2 || len(list.Requests) != 2 || list.Requests[0].Service != "KKG-ICT-03" {
