@@ -123,3 +123,74 @@ func TestCharterPageInBrowser(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestCitizenRequestInBrowser is a citizen's whole walk on the real server: from a service's page
+// to its form, a mistake shown and corrected, the reference, and the tracking page.
+func TestCitizenRequestInBrowser(t *testing.T) {
+	s := startServer(t, filepath.Join(t.TempDir(), "huduma.db"), nil)
+	ctx := browsertest.NewWithSize(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(s.url+"/services/KKG-ICT-03"),
+		chromedp.Click(chromedp.CSS(`a[href="/services/KKG-ICT-03/request"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#description")),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Achieng Odhiambo"),
+		chromedp.SendKeys(chromedp.CSS("#phone"), "0712 34"),
+		chromedp.SendKeys(chromedp.CSS("#description"), "The registry printer jams on every page."),
+		chromedp.Submit(chromedp.CSS("#description")),
+		chromedp.WaitVisible(chromedp.CSS(".ferr")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".ferr")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg, "Kenyan mobile number") {
+		t.Errorf("the phone mistake reads %q", msg)
+	}
+	kept, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("description").value`))
+	if kept != "The registry printer jams on every page." {
+		t.Errorf("the description was lost: %q", kept)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("#phone"), "0712 345 678"),
+		chromedp.Submit(chromedp.CSS("#description")),
+		chromedp.WaitVisible(chromedp.CSS(".ref")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".ref")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ref) != 9 || ref[4] != '-' {
+		t.Fatalf("reference %q", ref)
+	}
+	err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS("a.button")), chromedp.WaitVisible(chromedp.CSS(".timeline")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	heading, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+	status, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".status")))
+	if !strings.Contains(heading, ref) || status != "New" {
+		t.Errorf("tracking page: %q, status %q", heading, status)
+	}
+	overflow, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if overflow {
+		t.Error("the tracking page scrolls sideways on a phone")
+	}
+	// Later, from another phone: the tracking form with reference and number.
+	other := browsertest.NewWithSize(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
+	err = chromedp.Do(other,
+		chromedp.Navigate(s.url+"/track"),
+		chromedp.SendKeys(chromedp.CSS("#ref"), strings.ToLower(ref)),
+		chromedp.SendKeys(chromedp.CSS("#phone"), "+254712345678"),
+		chromedp.Submit(chromedp.CSS("#phone")),
+		chromedp.WaitVisible(chromedp.CSS(".timeline")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/huduma-ke/huduma/internal/audit"
@@ -59,6 +60,15 @@ func runServe(ctx context.Context, args []string, e env) error {
 	c, _, err := parseConfig("serve", args, e, nil)
 	if err != nil {
 		return err
+	}
+	if c.publicURL == "" {
+		// Links in SMS and e-mail need the address citizens use; without HUDUMA_PUBLIC_URL the
+		// listening address is the best guess (right for a laptop, wrong behind a proxy).
+		host := c.addr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		c.publicURL = "http://" + host
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: c.logLevel}))
 	a, err := openApp(ctx, c, log)

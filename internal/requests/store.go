@@ -114,12 +114,16 @@ type Created struct {
 	New         bool
 }
 
-// TrackingURL is the citizen's link to this request.
-func (s *Store) TrackingURL(ref, key string) string {
+// TrackingURL is the citizen's link to this request, for messages sent outside the site.
+func (s *Store) TrackingURL(ref, key string) string { return s.cfg.PublicURL + TrackingPath(ref, key) }
+
+// TrackingPath is the link's path on this site: with the key, straight to the request; without
+// it, the tracking form with the reference filled in.
+func TrackingPath(ref, key string) string {
 	if key == "" {
-		return s.cfg.PublicURL + "/track?ref=" + ref
+		return "/track?ref=" + ref
 	}
-	return s.cfg.PublicURL + "/track/" + ref + "?key=" + key
+	return "/track/" + ref + "?key=" + key
 }
 
 const (

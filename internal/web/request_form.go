@@ -91,7 +91,7 @@ func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) error {
 		c, err = s.requests.Create(r.Context(), requests.Actor{Name: "citizen (web)"}, n)
 		if err == nil {
 			s.render(w, r, http.StatusCreated, "request_done", "Request received", map[string]any{
-				"Request": c.Request, "Link": s.requests.TrackingURL(c.Request.Reference, c.TrackingKey), "Fresh": c.New,
+				"Request": c.Request, "Link": requests.TrackingPath(c.Request.Reference, c.TrackingKey), "Fresh": c.New,
 			})
 			return nil
 		}
