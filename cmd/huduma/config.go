@@ -2,12 +2,14 @@ package main
 
 import (
 	"flag"
-
 	"fmt"
-	"github.com/huduma-ke/huduma/internal/notify"
 	"log/slog"
 	"strconv"
 	"strings"
+
+	"github.com/huduma-ke/huduma/internal/notify"
+	"github.com/huduma-ke/huduma/internal/requests"
+	"github.com/huduma-ke/huduma/internal/worktime"
 )
 
 // config is everything the server is told at start: flags first, then HUDUMA_* variables, then defaults.
@@ -25,6 +27,7 @@ type config struct {
 	at            notify.AfricasTalkingSMS
 	smtp          notify.SMTPProvider
 	workers       bool
+	sla           requests.Config
 }
 
 // parseConfig reads flags (for the subcommands that serve or touch the database).
@@ -69,6 +72,24 @@ func parseConfig(name string, args []string, e env, extra func(*flag.FlagSet)) (
 	}
 	c.smtp = notify.SMTPProvider{Addr: e.getenv("HUDUMA_SMTP_ADDR"), From: envOr(e, "HUDUMA_SMTP_FROM", "Huduma <noreply@huduma.localhost>"),
 		Username: e.getenv("HUDUMA_SMTP_USERNAME"), Password: e.getenv("HUDUMA_SMTP_PASSWORD")}
+	c.sla.EscalateAfter = e.getenv("HUDUMA_ESCALATE_AFTER")
+	if c.sla.EscalateAfter != "" {
+		if _, err := worktime.ParseSpan(c.sla.EscalateAfter); err != nil {
+			return c, nil, usagef("HUDUMA_ESCALATE_AFTER=%q: %s", c.sla.EscalateAfter, worktime.SpanSyntax)
+		}
+	}
+	if v := e.getenv("HUDUMA_WARN_AT"); v != "" {
+		pct, err := strconv.Atoi(strings.TrimSuffix(v, "%"))
+		if err != nil || pct < 1 || pct > 99 {
+			return c, nil, usagef("HUDUMA_WARN_AT=%q: a percentage of the committed time from 1 to 99, e.g. 75", v)
+		}
+		c.sla.WarnShare = float64(pct) / 100
+	}
+	if v := e.getenv("HUDUMA_ESCALATE_OUT_OF_HOURS"); v != "" {
+		if c.sla.OutOfHours, err = strconv.ParseBool(v); err != nil {
+			return c, nil, usagef("HUDUMA_ESCALATE_OUT_OF_HOURS=%q: use true or false", v)
+		}
+	}
 	c.workers = true
 	if v := e.getenv("HUDUMA_WORKERS"); v != "" {
 		if c.workers, err = strconv.ParseBool(v); err != nil {

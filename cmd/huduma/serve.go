@@ -48,7 +48,9 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 		log.Info("migration applied", "name", m)
 	}
 	a := &app{db: d, charters: charter.NewStore(d, time.Now), auth: auth.NewStore(d, time.Now, c.bcryptCost)}
-	a.requests = requests.NewStore(d, time.Now, a.charters, requests.Config{PublicURL: c.publicURL})
+	slaCfg := c.sla
+	slaCfg.PublicURL = c.publicURL
+	a.requests = requests.NewStore(d, time.Now, a.charters, slaCfg)
 	if _, err := a.charters.EnsureDefaultCalendar(ctx, audit.System); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("default calendar: %w", err)

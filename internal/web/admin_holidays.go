@@ -45,6 +45,9 @@ func (s *Server) holidayCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.recomputeDeadlines(r, saved.CalendarID); err != nil {
+		return err
+	}
 	http.Redirect(w, r, "/admin/holidays?notice=created&year="+saved.Day[:4], http.StatusSeeOther)
 	return nil
 }
@@ -75,6 +78,21 @@ func (s *Server) holidayDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.charters.DeleteHoliday(r.Context(), info(r).user.Actor(clientIP(r)), h.ID); err != nil {
 		return err
 	}
+	if err := s.recomputeDeadlines(r, h.CalendarID); err != nil {
+		return err
+	}
 	http.Redirect(w, r, "/admin/holidays?notice=deleted&year="+h.Day[:4], http.StatusSeeOther)
+	return nil
+}
+
+// recomputeDeadlines moves the deadlines of open requests after a holiday changed (calendarID 0:
+// every calendar). The holiday itself is already saved; if this fails, the admin sees the error
+// and saving the holiday again (or the next change) recomputes.
+func (s *Server) recomputeDeadlines(r *http.Request, calendarID int64) error {
+	n, err := s.requests.RecomputeOpen(r.Context(), calendarID)
+	if err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "deadlines recomputed after a holiday change", "requests", n, "calendar", calendarID)
 	return nil
 }

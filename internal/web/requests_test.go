@@ -275,3 +275,29 @@ func TestRequestsAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestWorkloadView(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		manager := h.as("gpo.manager")
+		page, _ := h.requests.List(ctx, requests.Filter{CentreID: centreID(t, h, "HC-GPO"), OpenOnly: true})
+		if _, err := h.requests.Assign(ctx, requests.Actor{Name: "test"}, page.Requests[0].ID, userID(t, h, "gpo.officer")); err != nil {
+			t.Fatal(err)
+		}
+		res, body := manager.get("/staff/workload")
+		wantStatus(t, res, body, http.StatusOK)
+		wantContains(t, body, "Peter Kamau (GPO counter officer)")
+		if strings.Contains(body, "Mercy Akinyi") {
+			t.Error("another centre's officer is on the GPO workload")
+		}
+	})
+}
+
+func userID(t *testing.T, h *harness, username string) int64 {
+	t.Helper()
+	var id int64
+	if err := h.d.QueryRowContext(ctx, `SELECT id FROM users WHERE username = $1`, username).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

@@ -48,6 +48,7 @@ func (s *Server) table() []route {
 
 		// Service requests (scope checked against each request).
 		{"GET /staff/requests", auth.ViewRequests, false, s.inbox},
+		{"GET /staff/workload", auth.ViewRequests, false, s.workload},
 		{"GET /staff/requests/new", auth.HandleRequests, false, s.staffIntakeForm},
 		{"POST /staff/requests/new", auth.HandleRequests, false, s.staffIntakeSubmit},
 		{"GET /staff/requests/{ref}", auth.ViewRequests, false, s.requestPage},

@@ -31,6 +31,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 		f.AssigneeID = u.ID
 	case "unassigned":
 		f.Unassigned = true
+	case "user":
+		f.AssigneeID, _ = strconv.ParseInt(q.Get("assignee"), 10, 64)
 	}
 	if q.Get("escalated") != "" {
 		f.Escalated = true
