@@ -15,6 +15,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/auth"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/dbtest"
+	"github.com/huduma-ke/huduma/internal/requests"
 	"github.com/huduma-ke/huduma/internal/web"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -108,8 +109,17 @@ func TestGazettedHolidayMovesDeadlines(t *testing.T) {
 		if got := due(); got != "2026-12-15T10:00:00+03:00" { // Tue 1 Dec + 10 working days; 12 Dec (Jamhuri) is a Saturday in 2026
 			t.Fatalf("before: due %s", got)
 		}
+		open, err := h.requests.Create(ctx, requests.Actor{Name: "test"}, requests.NewRequest{ServiceCode: "KKG-ICT-03", Channel: "phone",
+			Citizen: requests.Citizen{Name: "Caller", Phone: "0712345678"}, Description: "Broken monitor."})
+		if err != nil {
+			t.Fatal(err)
+		}
 		res, body := admin.submit("/admin/holidays", url.Values{"day": {"2026-12-03"}, "name": {"Day of national mourning"}, "calendar": {"0"}, "gazette_notice": {"Gazette Notice No. 1234"}})
 		wantStatus(t, res, body, http.StatusSeeOther)
+		moved, _ := h.requests.ByID(ctx, open.Request.ID)
+		if !moved.ResolutionDue.Equal(open.Request.ResolutionDue.AddDate(0, 0, 1)) {
+			t.Errorf("an open request's deadline: %v before, %v after the holiday; want one day later", open.Request.ResolutionDue, moved.ResolutionDue)
+		}
 		if got := due(); got != "2026-12-16T10:00:00+03:00" {
 			t.Errorf("after the gazetted day: due %s, want one working day later", got)
 		}
