@@ -301,3 +301,21 @@ func userID(t *testing.T, h *harness, username string) int64 {
 	}
 	return id
 }
+
+func TestReadyAnswers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		admin := h.as("kakamega.ict")
+		res, body := admin.submit("/admin/replies", url.Values{"title": {""}, "body": {""}})
+		wantStatus(t, res, body, http.StatusUnprocessableEntity)
+		res, body = admin.submit("/admin/replies", url.Values{"title": {"Password reset"}, "body": {"Bring your staff ID to the ICT office, ground floor."}})
+		wantStatus(t, res, body, http.StatusSeeOther)
+		page, _ := h.requests.List(ctx, requests.Filter{Query: "Joseph Wekesa"})
+		_, body = h.as("kakamega.officer").get("/staff/requests/" + page.Requests[0].Reference)
+		wantContains(t, body, "Password reset", "Bring your staff ID to the ICT office")
+		_, body = h.as("narok.ict").get("/admin/replies")
+		if strings.Contains(body, "Password reset") {
+			t.Error("Narok sees Kakamega's ready answers")
+		}
+	})
+}

@@ -93,6 +93,10 @@ func (s *Server) table() []route {
 		{"GET /admin/holidays/{id}/delete", auth.ManageHolidays, false, s.holidayDeleteConfirm},
 		{"POST /admin/holidays/{id}/delete", auth.ManageHolidays, false, s.holidayDelete},
 
+		// Administration: ready answers for replies.
+		{"GET /admin/replies", auth.ManageServices, false, s.adminReplies},
+		{"POST /admin/replies", auth.ManageServices, false, s.replyCreate},
+
 		// Oversight.
 		{"GET /admin/audit", auth.ViewAudit, false, s.auditLog},
 
