@@ -161,7 +161,7 @@ func TestHealthAndMetrics(t *testing.T) {
 		wantContains(t, body, `"status": "ok"`, string(d.Engine))
 		res, body = c.get("/metrics")
 		wantStatus(t, res, body, 200)
-		wantContains(t, body, `huduma_http_requests_total{code="200",route="GET /healthz"} 1`)
+		wantContains(t, body, `huduma_http_requests_total{code="200",route="GET /healthz"} 1`, `huduma_backlog{queue="outbox",state="waiting"}`, `huduma_backlog{queue="jobs",state="due"}`)
 		d.Close()
 		res, body = c.get("/healthz")
 		wantStatus(t, res, body, http.StatusServiceUnavailable)
