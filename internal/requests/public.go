@@ -93,13 +93,14 @@ func (s *Store) ListPublic(ctx context.Context, f PublicFilter) ([]PublicRequest
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.reference, s.code, s.name, s.timeline_text, a.code, a.name, c.code, r.status,
 		r.description, r.address, r.latitude, r.longitude, r.resolution_due_at, r.created_at, r.updated_at,
-		r.citizen_name, r.citizen_phone, r.citizen_email, r.citizen_id_number
+		r.citizen_name, r.citizen_phone, r.citizen_email, r.citizen_id_number, r.channel
 		FROM requests r JOIN services s ON s.id = r.service_id JOIN centres c ON c.id = r.centre_id JOIN agencies a ON a.id = r.agency_id`+
 		cond+fmt.Sprintf(` ORDER BY r.created_at DESC, r.id DESC LIMIT %d`, limit), args...)
 	type row struct {
 		id      int64
 		pr      PublicRequest
 		citizen Citizen
+		channel string
 	}
 	list, err := db.Collect(rows, err, func(sc db.Scanner) (row, error) {
 		var x row
@@ -108,7 +109,7 @@ func (s *Store) ListPublic(ctx context.Context, f PublicFilter) ([]PublicRequest
 		var due sql.NullTime
 		err := sc.Scan(&x.id, &x.pr.Reference, &x.pr.ServiceCode, &x.pr.ServiceName, &x.pr.Commitment, &x.pr.AgencyCode, &x.pr.AgencyName,
 			&x.pr.CentreCode, &status, &x.pr.Description, &x.pr.Address, &lat, &lon, &due, &x.pr.CreatedAt, &x.pr.UpdatedAt,
-			&x.citizen.Name, &x.citizen.Phone, &x.citizen.Email, &x.citizen.IDNumber)
+			&x.citizen.Name, &x.citizen.Phone, &x.citizen.Email, &x.citizen.IDNumber, &x.channel)
 		x.pr.Status = Status(status)
 		if lat.Valid && lon.Valid {
 			x.pr.Latitude, x.pr.Longitude = &lat.Float64, &lon.Float64
@@ -130,9 +131,14 @@ func (s *Store) ListPublic(ctx context.Context, f PublicFilter) ([]PublicRequest
 	}
 	out := make([]PublicRequest, 0, len(list))
 	for _, x := range list {
-		x.pr.Description = RedactPersonal(x.pr.Description, x.citizen)
-		x.pr.Address = RedactPersonal(x.pr.Address, x.citizen)
-		x.pr.Note = RedactPersonal(notes[x.id], x.citizen)
+		redact := personalRedactor(x.citizen)
+		// Only what was lodged through Open311 — whose callers publish by design — shows its
+		// own words; a request made at a counter, by phone or on the web was told to no one else,
+		// so the public feed says only which service it is for (Data Protection Act, 2019).
+		if x.channel != "open311" {
+			x.pr.Description, x.pr.Address = "", ""
+		}
+		x.pr.Description, x.pr.Address, x.pr.Note = redact(x.pr.Description), redact(x.pr.Address), redact(notes[x.id])
 		out = append(out, x.pr)
 	}
 	return out, nil
@@ -182,23 +188,36 @@ var (
 // that "Health" in a department's name does not blank "health" in the text), their ID number, and
 // every phone number and e-mail address. It is a safety net for free text, not a licence to
 // publish it carelessly: other people's names typed into a description are not recognised.
-func RedactPersonal(text string, c Citizen) string {
-	if text == "" {
-		return ""
-	}
-	text = phoneInText.ReplaceAllString(text, redacted)
-	text = emailInText.ReplaceAllString(text, redacted)
-	if id := strings.TrimSpace(c.IDNumber); id != "" {
-		text = regexp.MustCompile(`\b`+regexp.QuoteMeta(id)+`\b`).ReplaceAllString(text, redacted)
-	}
+func RedactPersonal(text string, c Citizen) string { return personalRedactor(c)(text) }
+
+// personalRedactor is RedactPersonal for one citizen, its pattern compiled once for all of the
+// request's texts.
+func personalRedactor(c Citizen) func(string) string {
+	var alts []string
 	if name := strings.TrimSpace(c.Name); name != "" {
-		text = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(name)).ReplaceAllString(text, redacted)
+		alts = append(alts, `(?i:`+regexp.QuoteMeta(name)+`)`)
 		for _, part := range strings.Fields(name) {
-			part = strings.Trim(part, ".,;:()'\"")
-			if len([]rune(part)) >= 3 {
-				text = regexp.MustCompile(`\b`+regexp.QuoteMeta(part)+`\b`).ReplaceAllString(text, redacted)
+			if part = strings.Trim(part, ".,;:()'\""); len([]rune(part)) >= 3 {
+				alts = append(alts, `\b`+regexp.QuoteMeta(part)+`\b`)
 			}
 		}
 	}
-	return text
+	if id := strings.TrimSpace(c.IDNumber); id != "" {
+		alts = append(alts, `\b`+regexp.QuoteMeta(id)+`\b`)
+	}
+	var own *regexp.Regexp
+	if len(alts) > 0 {
+		own = regexp.MustCompile(strings.Join(alts, "|")) // quoted parts: always compiles
+	}
+	return func(text string) string {
+		if text == "" {
+			return ""
+		}
+		text = phoneInText.ReplaceAllString(text, redacted)
+		text = emailInText.ReplaceAllString(text, redacted)
+		if own != nil {
+			text = own.ReplaceAllString(text, redacted)
+		}
+		return text
+	}
 }

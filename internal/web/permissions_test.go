@@ -61,6 +61,9 @@ func TestEveryRoutePermission(t *testing.T) {
 			"GET /services/{code}/request":         "/services/KKG-ICT-02/request",
 			"POST /services/{code}/request":        "/services/KKG-ICT-02/request",
 			"GET /staff/requests/{ref}/files/{id}": "/staff/requests/" + ref + "/files/999999",
+			"GET /open311/v2/services/{file}":      "/open311/v2/services/KKG-ICT-02.json",
+			"GET /open311/v2/requests/{file}":      "/open311/v2/requests/" + ref + ".xml",
+			"GET /open311/v2/tokens/{file}":        "/open311/v2/tokens/T-1.json",
 		}
 		clients := map[auth.Role]*client{}
 		for role, name := range demoUser {
@@ -113,6 +116,19 @@ func TestEveryRoutePermission(t *testing.T) {
 					wantContains(t, body, "Wrong username or password.")
 					res, body = h.anonymous().post("/signin", url.Values{"username": {"admin"}, "password": {"karibu-huduma"}})
 					wantStatus(t, res, body, http.StatusForbidden)
+					return
+				}
+				if rt.Perm == auth.Public && method == http.MethodPost && strings.HasPrefix(pattern, "/open311/") {
+					// Open311: an API route (no cookies, no CSRF token) that the guard lets through and
+					// the handler authenticates by the form's api_key, refusing with the spec's 403.
+					res, body := h.anonymous().post(path, url.Values{"csrf": {"irrelevant"}})
+					if res.StatusCode != http.StatusForbidden {
+						t.Errorf("Open311 POST without an api_key: %d, want 403: %.200s", res.StatusCode, body)
+					}
+					res, body = h.anonymous().post(path, url.Values{"api_key": {apiKey}})
+					if res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden {
+						t.Errorf("Open311 POST with a valid api_key refused: %d %.200s", res.StatusCode, body)
+					}
 					return
 				}
 				if rt.Perm == auth.Public && method == http.MethodPost {

@@ -34,7 +34,8 @@ func (l *limiter) allow(key string) bool {
 		b = &bucket{tokens: l.burst, last: now}
 		l.buckets[key] = b
 	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	// A clock that stepped back (a test's, or an NTP correction) adds nothing rather than draining.
+	b.tokens = min(l.burst, b.tokens+max(0, now.Sub(b.last).Seconds())*l.rate)
 	b.last = now
 	if b.tokens < 1 {
 		return false

@@ -104,6 +104,7 @@ func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMa
 		},
 		"can":  func(u auth.User, p string) bool { return u.Can(auth.Permission(p)) },
 		"join": strings.Join,
+		"list": func(v ...string) []string { return v },
 		"add":  func(a, b int) int { return a + b },
 		"date": func(v any) string {
 			switch t := v.(type) {

@@ -36,6 +36,8 @@ func (s *Server) table() []route {
 		{"GET /track", auth.Public, false, s.trackForm},
 		{"POST /track", auth.Public, false, s.trackLookup},
 		{"GET /track/{ref}", auth.Public, false, s.trackLink},
+		{"GET /rate/{ref}", auth.Public, false, s.rateForm},
+		{"POST /rate/{ref}", auth.Public, false, s.rateSubmit},
 
 		// Signing in and out.
 		{"GET /signin", auth.Public, false, s.signInForm},
@@ -110,6 +112,22 @@ func (s *Server) table() []route {
 		{"POST /api/v1/requests", auth.APIKeyHolder, true, s.apiCreateRequest},
 		{"GET /api/v1/requests", auth.APIKeyHolder, true, s.apiListRequests},
 		{"GET /api/v1/requests/{reference}", auth.APIKeyHolder, true, s.apiGetRequest},
+
+		// Open311 GeoReport v2 (docs/open311.md), JSON or XML by extension; {file} is
+		// "{code}.{fmt}". Reading is public and shows no personal data. Posting is Public to the
+		// guard (an API route: no cookies, no CSRF) because the handler checks the form's api_key
+		// itself: the spec answers a bad key with 403 in its own format (open311.go).
+		{"GET /open311/v2/discovery.json", auth.Public, true, s.open311(s.o311Discovery)},
+		{"GET /open311/v2/discovery.xml", auth.Public, true, s.open311(s.o311Discovery)},
+		{"GET /open311/v2/services.json", auth.Public, true, s.open311(s.o311ServiceList)},
+		{"GET /open311/v2/services.xml", auth.Public, true, s.open311(s.o311ServiceList)},
+		{"GET /open311/v2/services/{file}", auth.Public, true, s.open311(s.o311ServiceDefinition)},
+		{"GET /open311/v2/requests.json", auth.Public, true, s.open311(s.o311Requests)},
+		{"GET /open311/v2/requests.xml", auth.Public, true, s.open311(s.o311Requests)},
+		{"POST /open311/v2/requests.json", auth.Public, true, s.open311(s.o311CreateRequest)},
+		{"POST /open311/v2/requests.xml", auth.Public, true, s.open311(s.o311CreateRequest)},
+		{"GET /open311/v2/requests/{file}", auth.Public, true, s.open311(s.o311Request)},
+		{"GET /open311/v2/tokens/{file}", auth.Public, true, s.open311(s.o311Token)},
 
 		// Operations.
 		{"GET /healthz", auth.Public, false, s.healthz},

@@ -44,6 +44,13 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.ServiceID = sv.ID
 	}
+	if code := q.Get("centre"); code != "" && f.CentreID == 0 {
+		c, err := s.charters.CentreByCode(r.Context(), code)
+		if err != nil {
+			return err
+		}
+		f.CentreID = c.ID
+	}
 	page, err := s.requests.List(r.Context(), f)
 	if err != nil {
 		return err
