@@ -19,16 +19,23 @@ import (
 func (s *Store) change(ctx context.Context, id int64, fn func(tx *sql.Tx, r *Request, now time.Time) (recompute bool, err error)) (Request, error) {
 	var out Request
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		now := s.now().UTC()
+		// Touch the row first: on PostgreSQL this takes its lock, so two officers acting on one
+		// request at once are applied one after the other, each seeing the other's result
+		// (SQLite's write transactions are serial already).
+		res, err := tx.ExecContext(ctx, `UPDATE requests SET updated_at = $1 WHERE id = $2`, now, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "No request with that reference.")
+		}
 		r, err := getRequest(ctx, tx, "r.id = $1", id)
 		if err != nil {
 			return err
 		}
-		now := s.now().UTC()
 		recompute, err := fn(tx, &r, now)
 		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE requests SET updated_at = $1 WHERE id = $2`, now, id); err != nil {
 			return err
 		}
 		if recompute {

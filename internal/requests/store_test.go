@@ -480,3 +480,24 @@ func TestInboxFiltersAndCountCap(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentChangesSerialise: two officers acting on one request at the same moment are
+// applied one after the other; the clock never ends up with two open pauses.
+func TestConcurrentChangesSerialise(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d, "2026-11-23 10:00")
+		officer := w.user("kakamega.officer")
+		for i := 0; i < 10; i++ {
+			r := w.lodge(requests.NewRequest{ServiceCode: "KKG-ICT-03"}).Request
+			errs := make(chan error, 2)
+			for _, c := range []requests.StatusChange{{To: requests.Waiting, WaitingOn: "vendor"}, {To: requests.Resolved}} {
+				go func() { _, err := w.reqs.ChangeStatus(ctx, officer, r.ID, c); errs <- err }()
+			}
+			<-errs
+			<-errs
+			if n := w.count(`SELECT COUNT(*) FROM request_pauses WHERE request_id = $1 AND ended_at IS NULL`, r.ID); n != 1 {
+				t.Fatalf("request %d: %d open pauses, want 1", i, n)
+			}
+		}
+	})
+}
