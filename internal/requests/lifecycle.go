@@ -436,6 +436,28 @@ func (s *Store) Link(ctx context.Context, actor Actor, id int64, otherRef string
 	})
 }
 
+// SetParent makes a request part of a larger one (a faulty network at a site, with one request per
+// office): the child keeps its own clock; the parent lists it.
+func (s *Store) SetParent(ctx context.Context, actor Actor, id int64, parentRef string) (Request, error) {
+	return s.change(ctx, id, func(tx *sql.Tx, r *Request, now time.Time) (bool, error) {
+		parent, err := getRequest(ctx, tx, "r.reference = $1", NormaliseReference(parentRef))
+		if err != nil {
+			return false, apperr.InvalidFields(map[string]string{"other": "No request with that reference."})
+		}
+		if parent.ID == r.ID || parent.ParentID == r.ID {
+			return false, apperr.InvalidFields(map[string]string{"other": "A request cannot be part of itself or of its own part."})
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE requests SET parent_id = $1 WHERE id = $2`, parent.ID, r.ID); err != nil {
+			return false, err
+		}
+		if _, err := addEvent(ctx, tx, r.ID, now, actor, "linked", false, "Made part of "+parent.Reference+".", map[string]string{"parent": parent.Reference}); err != nil {
+			return false, err
+		}
+		_, err = addEvent(ctx, tx, parent.ID, now, actor, "linked", false, r.Reference+" is part of this request.", map[string]string{"child": r.Reference})
+		return false, err
+	})
+}
+
 // Merge closes a duplicate into the request it repeats: the duplicate's history stays, its
 // citizen is told the reference to follow, and its timers stop.
 func (s *Store) Merge(ctx context.Context, actor Actor, duplicateID int64, intoRef string) (Request, error) {
@@ -476,7 +498,8 @@ func (s *Store) Merge(ctx context.Context, actor Actor, duplicateID int64, intoR
 // Linked lists the references linked to a request, with how.
 func (s *Store) Linked(ctx context.Context, id int64) (map[string]string, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT o.reference, l.kind FROM request_links l JOIN requests o ON o.id = l.other_id WHERE l.request_id = $1
-		UNION SELECT c.reference, 'child' FROM requests c WHERE c.parent_id = $1`, id)
+		UNION SELECT c.reference, 'child' FROM requests c WHERE c.parent_id = $1
+		UNION SELECT p.reference, 'parent' FROM requests r JOIN requests p ON p.id = r.parent_id WHERE r.id = $1`, id)
 	if err != nil {
 		return nil, err
 	}

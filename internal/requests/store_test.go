@@ -501,3 +501,24 @@ func TestConcurrentChangesSerialise(t *testing.T) {
 		}
 	})
 }
+
+func TestParentAndChild(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d, "2026-11-23 10:00")
+		officer := w.user("kakamega.officer")
+		site := w.lodge(requests.NewRequest{ServiceCode: "KKG-ICT-05", Description: "No network in the Lurambi sub-county office."}).Request
+		office := w.lodge(requests.NewRequest{ServiceCode: "KKG-ICT-05", Description: "Registry has no internet."}).Request
+		child, err := w.reqs.SetParent(ctx, officer, office.ID, site.Reference)
+		if err != nil || child.ParentID != site.ID || !child.ResolutionDue.Equal(*office.ResolutionDue) {
+			t.Fatalf("set parent: %+v %v", child, err)
+		}
+		if _, err := w.reqs.SetParent(ctx, officer, site.ID, office.Reference); apperr.FieldsOf(err)["other"] == "" {
+			t.Errorf("a cycle: %v", err)
+		}
+		links, _ := w.reqs.Linked(ctx, site.ID)
+		back, _ := w.reqs.Linked(ctx, office.ID)
+		if links[office.Reference] != "child" || back[site.Reference] != "parent" {
+			t.Errorf("links: %v / %v", links, back)
+		}
+	})
+}

@@ -208,6 +208,9 @@ func (s *Server) requestLink(w http.ResponseWriter, r *http.Request) error {
 		if r.PostFormValue("merge") != "" {
 			return s.requests.Merge(r.Context(), a, req.ID, r.PostFormValue("other"))
 		}
+		if r.PostFormValue("parent") != "" {
+			return s.requests.SetParent(r.Context(), a, req.ID, r.PostFormValue("other"))
+		}
 		return s.requests.Link(r.Context(), a, req.ID, r.PostFormValue("other"))
 	})(w, r)
 }
