@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -41,8 +42,8 @@ type benchOptions struct {
 	PgScale    int
 	Seed       uint64
 	MaxOps     int64
+	CPUProfile string
 	Out, Log   io.Writer
-	SkipMemory bool
 }
 
 func runBench(ctx context.Context, args []string, e env) error {
@@ -63,6 +64,7 @@ func runBench(ctx context.Context, args []string, e env) error {
 	fs.IntVar(&o.PgScale, "pgbench-scale", 10, "pgbench scale factor")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed for seeding and load")
 	fs.Int64Var(&o.MaxOps, "max-ops", 5_000_000, "stop a phase after this many operations")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the phases (server and load generator) to this file")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -151,6 +153,17 @@ func bench(ctx context.Context, o benchOptions) error {
 	}
 	base := "http://" + ln.Addr().String()
 
+	if o.CPUProfile != "" {
+		f, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var results []phaseResult
 	for _, p := range o.Phases {
 		mixSpec := p
@@ -161,16 +174,19 @@ func bench(ctx context.Context, o benchOptions) error {
 		debug.FreeOSMemory()
 		resetPeakRSS()
 		fmt.Fprintf(o.Log, "phase %s (%s, %s)...\n", p, mixSpec, o.Duration)
-		sampler := startHeapSampler(ctx)
+		smp := startSampler()
 		lr, err := runLoadTest(ctx, loadOptions{URL: base, Key: key, User: "admin", Password: "karibu-huduma", Clients: o.Clients,
 			Duration: o.Duration, Mix: mixSpec, MaxOps: o.MaxOps, Seed: o.Seed, Out: o.Log})
-		peak := sampler()
+		used, peak := smp.finish()
+		if a.db.Engine != db.Postgres {
+			used.Postgres = 0 // a PostgreSQL server on the machine is not this benchmark's
+		}
 		if err != nil {
 			return fmt.Errorf("phase %s: %w", p, err)
 		}
 		mem := processMemory()
 		mem.HeapPeak = max(peak, mem.HeapInuse)
-		results = append(results, phaseResult{Name: p, Load: lr, Mem: mem})
+		results = append(results, phaseResult{Name: p, Load: lr, Mem: mem, CPU: used})
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -224,33 +240,6 @@ func processMemory() memory {
 
 // resetPeakRSS starts VmHWM afresh (Linux: "5" to clear_refs), so each phase reports its own peak.
 func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-// startHeapSampler samples the heap in use every half second; the returned func stops it and
-// gives the largest sample.
-func startHeapSampler(ctx context.Context) func() uint64 {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan uint64)
-	go func() {
-		var peak uint64
-		t := time.NewTicker(500 * time.Millisecond)
-		defer t.Stop()
-		for {
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapInuse)
-			select {
-			case <-ctx.Done():
-				done <- peak
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() uint64 {
-		cancel()
-		return <-done
-	}
-}
 
 type pgbenchResult struct {
 	TPS, LatencyMS float64
@@ -308,4 +297,112 @@ func runPgbench(ctx context.Context, dsn string, scale, clients int, d time.Dura
 		return r, fmt.Errorf("pgbench: no tps in its output:\n%s", out)
 	}
 	return r, nil
+}
+
+// cpu is processor time used during a phase, in seconds: by this process (Huduma and the load
+// generator), by the PostgreSQL server's processes on this machine (0 for SQLite), and by the
+// whole machine (busy time of every core).
+type cpu struct{ Self, Postgres, Machine float64 }
+
+const userHZ = 100 // clock ticks per second in /proc on Linux
+
+// procSeconds reads utime+stime of a /proc/PID/stat file, and the process's name.
+func procSeconds(path string) (comm string, secs float64, ok bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", 0, false
+	}
+	s := string(b)
+	open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if open < 0 || end < open {
+		return "", 0, false
+	}
+	f := strings.Fields(s[end+1:])
+	if len(f) < 13 {
+		return "", 0, false
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return s[open+1 : end], (ut + st) / userHZ, true
+}
+
+// machineBusy is the busy time of all cores from /proc/stat (everything but idle and iowait).
+func machineBusy() float64 {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	var busy float64
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseFloat(v, 64)
+		if i != 3 && i != 4 && i < 8 { // user nice system [idle iowait] irq softirq steal
+			busy += n
+		}
+	}
+	return busy / userHZ
+}
+
+// sampler watches a phase: the Go heap in use, and the CPU time of this process, of PostgreSQL's
+// processes (sampled, so that a backend which exits during the phase still counts) and of the
+// machine.
+type sampler struct {
+	stop chan struct{}
+	done chan struct{}
+
+	heapPeak             uint64
+	self0, machine0      float64
+	pgStart, pgLast      map[string]float64
+	self, machine, total float64
+}
+
+func startSampler() *sampler {
+	s := &sampler{stop: make(chan struct{}), done: make(chan struct{}), pgStart: map[string]float64{}, pgLast: map[string]float64{}}
+	_, s.self0, _ = procSeconds("/proc/self/stat")
+	s.machine0 = machineBusy()
+	s.samplePostgres(s.pgStart)
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			s.heapPeak = max(s.heapPeak, ms.HeapInuse)
+			s.samplePostgres(s.pgLast)
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+func (s *sampler) samplePostgres(into map[string]float64) {
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		if e.Name()[0] < '0' || e.Name()[0] > '9' {
+			continue
+		}
+		if comm, secs, ok := procSeconds("/proc/" + e.Name() + "/stat"); ok && comm == "postgres" {
+			into[e.Name()] = secs
+		}
+	}
+}
+
+// finish stops the sampler and returns the phase's CPU and peak heap.
+func (s *sampler) finish() (cpu, uint64) {
+	close(s.stop)
+	<-s.done
+	var c cpu
+	_, self, _ := procSeconds("/proc/self/stat")
+	c.Self = self - s.self0
+	c.Machine = machineBusy() - s.machine0
+	for pid, last := range s.pgLast {
+		c.Postgres += last - s.pgStart[pid] // a backend started during the phase counts from 0
+	}
+	return c, s.heapPeak
 }

@@ -136,6 +136,9 @@ func runLoad(ctx context.Context, args []string, e env) error {
 	mem := scrapeMemory(ctx, o.URL)
 	fmt.Fprintf(e.stdout, "\nLoad on %s, mix %s, %s:\n\n", o.URL, res.Mix, res.Elapsed.Round(100*time.Millisecond))
 	writeTable(e.stdout, "", []phaseResult{{Name: o.Mix, Load: res, Mem: mem}})
+	if mem.Source != "" {
+		fmt.Fprintln(e.stdout, "\nMemory: the server's, read from its /metrics at the end of the run.")
+	}
 	return nil
 }
 
@@ -154,14 +157,6 @@ type series struct {
 	OK      int
 	Errors  map[string]int
 	durs    []time.Duration // of successful operations, sorted
-}
-
-func (s series) errorCount() int {
-	n := 0
-	for _, v := range s.Errors {
-		n += v
-	}
-	return n
 }
 
 func (s series) rate(el time.Duration) float64 { return float64(s.OK) / el.Seconds() }
@@ -226,7 +221,11 @@ func summarise(recs []*recorder, m mix) []series {
 	}
 	for _, r := range recs {
 		for k, rs := range r.m {
-			for _, s := range []*series{get(k), get(recKey{k.op, ""})} {
+			targets := []*series{get(k)}
+			if k.label != "" {
+				targets = append(targets, get(recKey{k.op, ""})) // the operation's total, too
+			}
+			for _, s := range targets {
 				s.durs = append(s.durs, rs.durs...)
 				s.OK += len(rs.durs)
 				for e, n := range rs.errs {

@@ -14,6 +14,7 @@ type phaseResult struct {
 	Name string
 	Load loadResult
 	Mem  memory
+	CPU  cpu
 }
 
 func ms(d time.Duration) string {
@@ -25,6 +26,13 @@ func ms(d time.Duration) string {
 		return fmt.Sprintf("%.1f", v)
 	}
 	return fmt.Sprintf("%.2f", v)
+}
+
+func rate(v float64) string {
+	if v < 10 {
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.0f", v)
 }
 
 func mib(b uint64) string {
@@ -64,7 +72,7 @@ func writeTable(w io.Writer, engine string, phases []phaseResult) {
 			if s.Label != "" {
 				name, clients = "  "+s.Label, ""
 			}
-			row := fmt.Sprintf("| %s | %s | %s | %.0f | %s | %s | %s | %s | %s |", p.Name, name, clients, s.rate(p.Load.Elapsed),
+			row := fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |", p.Name, name, clients, rate(s.rate(p.Load.Elapsed)),
 				ms(s.quantile(0.50)), ms(s.quantile(0.95)), ms(s.quantile(0.99)), ms(s.max()), errorsText(s))
 			if engine != "" {
 				row = "| " + engine + " " + row
@@ -73,10 +81,12 @@ func writeTable(w io.Writer, engine string, phases []phaseResult) {
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| phase | heap in use, end | heap in use, peak | RSS, end | RSS, peak (VmHWM) | measured |")
-	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- |")
+	fmt.Fprintln(w, "| phase | heap in use, end | heap in use, peak | RSS, end | RSS, peak (VmHWM) | CPU: Huduma + load generator | CPU: PostgreSQL | CPU: whole machine |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, p := range phases {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", p.Name, mib(p.Mem.HeapInuse), mib(p.Mem.HeapPeak), mib(p.Mem.RSS), mib(p.Mem.HWM), p.Mem.Source)
+		el := p.Load.Elapsed.Seconds()
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", p.Name, mib(p.Mem.HeapInuse), mib(p.Mem.HeapPeak), mib(p.Mem.RSS), mib(p.Mem.HWM),
+			cores(p.CPU.Self, el), cores(p.CPU.Postgres, el), cores(p.CPU.Machine, el))
 	}
 }
 
@@ -115,4 +125,12 @@ func targetLines(w io.Writer, engine string, phases []phaseResult, pgbenchTPS fl
 			fmt.Fprintln(w, line)
 		}
 	}
+}
+
+// cores is CPU seconds over a wall-clock interval, as cores busy.
+func cores(secs, over float64) string {
+	if secs <= 0 || over <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f cores", secs/over)
 }

@@ -105,6 +105,29 @@ func CancelPrefix(ctx context.Context, tx *sql.Tx, keyPrefix string) (int, error
 	return int(n), nil
 }
 
+// Cancel cancels the pending jobs with these exact keys — one lookup in the key's unique index
+// each, where CancelPrefix reads every pending job — and returns how many it cancelled.
+func Cancel(ctx context.Context, tx *sql.Tx, keys ...string) (int, error) {
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	marks := make([]string, len(keys))
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		marks[i], args[i] = fmt.Sprintf("$%d", i+1), k
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'cancelled', done_at = CURRENT_TIMESTAMP
+		WHERE status = 'pending' AND key IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("jobs: cancel %s: %w", keys[0], err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("jobs: cancel %s: %w", keys[0], err)
+	}
+	return int(n), nil
+}
+
 // hasPrefix is true when key starts with $1. Not LIKE: SQLite's LIKE ignores case, and '_' and '%'
 // in a key would be wildcards.
 const hasPrefix = `substr(key, 1, length(CAST($1 AS TEXT))) = $1`

@@ -152,7 +152,7 @@ func (s *Store) recompute(ctx context.Context, tx *sql.Tx, id int64) error {
 	if err != nil {
 		return err
 	}
-	cal, err := s.charters.WorkCalendar(ctx, r.CalendarID)
+	cal, err := s.charters.WithTx(tx).WorkCalendar(ctx, r.CalendarID)
 	if err != nil {
 		return err
 	}
@@ -169,10 +169,11 @@ func (s *Store) recompute(ctx context.Context, tx *sql.Tx, id int64) error {
 		utcPtr(dl.response), utcPtr(dl.warn), utcPtr(dl.resolution), pausedAt, id); err != nil {
 		return err
 	}
+	before := r.ResolutionDue
 	if r, err = getRequest(ctx, tx, "r.id = $1", id); err != nil {
 		return err
 	}
-	return s.scheduleTimers(ctx, tx, r, cal)
+	return s.scheduleTimers(ctx, tx, r, before, cal)
 }
 
 // clockOf gathers what the SLA clock of r depends on.

@@ -205,7 +205,7 @@ func (s *Store) Create(ctx context.Context, actor Actor, n NewRequest) (Created,
 		if r, err = getRequest(ctx, tx, "r.id = $1", id); err != nil {
 			return err
 		}
-		if err := s.scheduleTimers(ctx, tx, r, cal); err != nil {
+		if err := s.scheduleTimers(ctx, tx, r, nil, cal); err != nil {
 			return err
 		}
 		return s.tellCitizen(ctx, tx, r, "created", fmt.Sprintf("Huduma: we received your request %s for %s.%s Track it: %s",

@@ -36,10 +36,25 @@ type timerPayload struct {
 
 func timerPrefix(id int64) string { return fmt.Sprintf("sla:%d:", id) }
 
+// timerKeys are the keys of request id's SLA jobs for the deadline due.
+func timerKeys(id int64, due time.Time) []string {
+	stamp := due.Unix()
+	keys := []string{fmt.Sprintf("sla:%d:warn:%d", id, stamp)}
+	for step := StepCentreManager; step <= StepSecretariat; step++ {
+		keys = append(keys, fmt.Sprintf("sla:%d:esc%d:%d", id, step, stamp))
+	}
+	return keys
+}
+
 // scheduleTimers (re)schedules a request's warning and escalation jobs for its current deadline.
-func (s *Store) scheduleTimers(ctx context.Context, tx *sql.Tx, r Request, cal *worktime.Calendar) error {
-	if _, err := jobs.CancelPrefix(ctx, tx, timerPrefix(r.ID)); err != nil {
-		return err
+// before is the deadline the request had until now (nil for a new request, which has no jobs):
+// its jobs are cancelled by key, through the key's unique index. (A job left behind would do
+// nothing: current() finds its deadline gone.)
+func (s *Store) scheduleTimers(ctx context.Context, tx *sql.Tx, r Request, before *time.Time, cal *worktime.Calendar) error {
+	if before != nil {
+		if _, err := jobs.Cancel(ctx, tx, timerKeys(r.ID, *before)...); err != nil {
+			return err
+		}
 	}
 	if r.ResolutionDue == nil || !r.Status.Open() || r.PausedAt != nil {
 		return nil
@@ -110,7 +125,7 @@ func (s *Store) onWarn(ctx context.Context, tx *sql.Tx, job jobs.Job) error {
 		return err
 	}
 	now := s.now()
-	cal, err := s.charters.WorkCalendar(ctx, r.CalendarID)
+	cal, err := s.charters.WithTx(tx).WorkCalendar(ctx, r.CalendarID)
 	if err != nil {
 		return err
 	}
@@ -141,7 +156,7 @@ func (s *Store) onEscalate(ctx context.Context, tx *sql.Tx, job jobs.Job) error 
 		return err
 	}
 	now := s.now()
-	cal, err := s.charters.WorkCalendar(ctx, r.CalendarID)
+	cal, err := s.charters.WithTx(tx).WorkCalendar(ctx, r.CalendarID)
 	if err != nil {
 		return err
 	}

@@ -69,6 +69,10 @@ func loadPages(tr *i18n.Translator, as *assets, version string) (*pageSet, error
 	return ps, nil
 }
 
+// displayZone is where times are shown, built once: a calendar costs tens of microseconds and
+// kilobytes, and the inbox shows dates on every row.
+var displayZone = worktime.Default().Location()
+
 func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMap {
 	t := func(msg string, args ...any) string { return tr.T(lang, msg, args...) }
 	return template.FuncMap{
@@ -112,7 +116,7 @@ func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMa
 				return t.Format("2006-01-02 15:04")
 			case *time.Time:
 				if t != nil {
-					return t.In(worktime.Default().Location()).Format("2006-01-02 15:04")
+					return t.In(displayZone).Format("2006-01-02 15:04")
 				}
 				return "—"
 			}
