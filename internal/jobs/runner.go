@@ -126,7 +126,7 @@ func (r *Runner) RunDue(ctx context.Context) (ran int, err error) {
 	// Look first, outside any transaction: an idle poll then takes no lock (on SQLite a claiming
 	// transaction takes the database's write lock).
 	var id int64
-	err = r.db.QueryRowContext(ctx, `SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $1 LIMIT 1`,
+	err = r.db.QueryRowContext(ctx, `SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $1 ORDER BY run_at, id LIMIT 1`,
 		dbTime(r.now())).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
