@@ -137,36 +137,9 @@ type Field struct {
 // fieldList stores []Field as JSON text.
 type fieldList []Field
 
-func (l fieldList) Value() (driver.Value, error) {
-	if l == nil {
-		return "[]", nil
-	}
-	b, err := json.Marshal([]Field(l))
-	return string(b), err
-}
+func (l fieldList) Value() (driver.Value, error) { return jsonValue([]Field(l)) }
 
-func (l *fieldList) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	case nil:
-		*l = nil
-		return nil
-	default:
-		return fmt.Errorf("fieldList: cannot scan %T", src)
-	}
-	var out []Field
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, &out); err != nil {
-			return fmt.Errorf("fieldList: %w", err)
-		}
-	}
-	*l = out
-	return nil
-}
+func (l *fieldList) Scan(src any) error { return scanJSON(src, (*[]Field)(l)) }
 
 // Charter is a published service charter of an agency or of a centre.
 type Charter struct {
@@ -228,15 +201,21 @@ type Holiday struct {
 // stringList stores a []string as a JSON array in a text column.
 type stringList []string
 
-func (l stringList) Value() (driver.Value, error) {
-	if l == nil {
+func (l stringList) Value() (driver.Value, error) { return jsonValue([]string(l)) }
+
+func (l *stringList) Scan(src any) error { return scanJSON(src, (*[]string)(l)) }
+
+// jsonValue writes a list column: an empty list for nil, so the column is never NULL.
+func jsonValue[T any](list []T) (driver.Value, error) {
+	if list == nil {
 		return "[]", nil
 	}
-	b, err := json.Marshal([]string(l))
+	b, err := json.Marshal(list)
 	return string(b), err
 }
 
-func (l *stringList) Scan(src any) error {
+// scanJSON reads a list column written by jsonValue (NULL or empty text reads as nil).
+func scanJSON[T any](src any, dst *[]T) error {
 	var b []byte
 	switch v := src.(type) {
 	case string:
@@ -244,19 +223,15 @@ func (l *stringList) Scan(src any) error {
 	case []byte:
 		b = v
 	case nil:
-		*l = nil
-		return nil
 	default:
-		return fmt.Errorf("stringList: cannot scan %T", src)
+		return fmt.Errorf("list column: cannot scan %T", src)
 	}
+	*dst = nil
 	if len(b) == 0 {
-		*l = nil
 		return nil
 	}
-	var out []string
-	if err := json.Unmarshal(b, &out); err != nil {
-		return fmt.Errorf("stringList: %w", err)
+	if err := json.Unmarshal(b, dst); err != nil {
+		return fmt.Errorf("list column: %w", err)
 	}
-	*l = out
 	return nil
 }
