@@ -61,10 +61,9 @@ func (s *Store) scheduleTimers(ctx context.Context, tx *sql.Tx, r Request, befor
 	}
 	due := *r.ResolutionDue
 	stamp := due.Unix()
+	var timers []jobs.New
 	if r.WarnAt != nil && r.WarnAt.Before(due) && r.Escalation == 0 {
-		if err := jobs.Schedule(ctx, tx, JobWarn, fmt.Sprintf("sla:%d:warn:%d", r.ID, stamp), *r.WarnAt, timerPayload{RequestID: r.ID, Due: due}); err != nil {
-			return err
-		}
+		timers = append(timers, jobs.New{Kind: JobWarn, Key: fmt.Sprintf("sla:%d:warn:%d", r.ID, stamp), RunAt: *r.WarnAt, Payload: timerPayload{RequestID: r.ID, Due: due}})
 	}
 	at := due
 	for step := StepCentreManager; step <= StepSecretariat; step++ {
@@ -74,11 +73,9 @@ func (s *Store) scheduleTimers(ctx context.Context, tx *sql.Tx, r Request, befor
 		if step <= r.Escalation {
 			continue
 		}
-		if err := jobs.Schedule(ctx, tx, JobEscalate, fmt.Sprintf("sla:%d:esc%d:%d", r.ID, step, stamp), at, timerPayload{RequestID: r.ID, Due: due, Step: step}); err != nil {
-			return err
-		}
+		timers = append(timers, jobs.New{Kind: JobEscalate, Key: fmt.Sprintf("sla:%d:esc%d:%d", r.ID, step, stamp), RunAt: at, Payload: timerPayload{RequestID: r.ID, Due: due, Step: step}})
 	}
-	return nil
+	return jobs.ScheduleAll(ctx, tx, timers)
 }
 
 // after is when the next ladder step is due: EscalateAfter of working time later (so nobody is
