@@ -63,9 +63,9 @@ func (s *Store) CheckAPIKey(ctx context.Context, secret string) (APIKey, error) 
 	var k APIKey
 	var hash string
 	var agency sql.NullInt64
-	var revoked sql.NullTime
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, prefix, key_hash, agency_id, created_at, revoked_at FROM api_keys WHERE prefix = $1`,
-		secret[:3+apiKeyPrefixLen]).Scan(&k.ID, &k.Name, &k.Prefix, &hash, &agency, &k.CreatedAt, &revoked)
+	var revoked, lastUsed sql.NullTime
+	err := s.db.QueryRowContext(ctx, `SELECT id, name, prefix, key_hash, agency_id, created_at, revoked_at, last_used_at FROM api_keys WHERE prefix = $1`,
+		secret[:3+apiKeyPrefixLen]).Scan(&k.ID, &k.Name, &k.Prefix, &hash, &agency, &k.CreatedAt, &revoked, &lastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return APIKey{}, ErrBadAPIKey
 	} else if err != nil {
@@ -75,9 +75,14 @@ func (s *Store) CheckAPIKey(ctx context.Context, secret string) (APIKey, error) 
 		return APIKey{}, ErrBadAPIKey
 	}
 	k.AgencyID = agency.Int64
-	// Last use to the minute is enough and keeps a busy key from writing on every call.
-	_, _ = s.db.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
-		s.now().UTC(), k.ID, s.now().UTC().Add(-time.Minute))
+	// Last use to the minute is enough: a busy key neither writes nor even tries on every call.
+	if now := s.now().UTC(); !lastUsed.Valid || now.Sub(lastUsed.Time) >= time.Minute {
+		_, _ = s.db.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE id = $2`, now, k.ID)
+	}
+	if lastUsed.Valid {
+		t := lastUsed.Time
+		k.LastUsed = &t
+	}
 	return k, nil
 }
 

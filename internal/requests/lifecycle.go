@@ -170,8 +170,10 @@ func (s *Store) recompute(ctx context.Context, tx *sql.Tx, id int64) error {
 		return err
 	}
 	before := r.ResolutionDue
-	if r, err = getRequest(ctx, tx, "r.id = $1", id); err != nil {
-		return err
+	r.ResponseDue, r.WarnAt, r.ResolutionDue, r.PausedAt = dl.response, dl.warn, dl.resolution, nil
+	if dl.paused {
+		start := clock.pauses[len(clock.pauses)-1].Start.UTC()
+		r.PausedAt = &start
 	}
 	return s.scheduleTimers(ctx, tx, r, before, cal)
 }
@@ -187,12 +189,7 @@ func (s *Store) clockOf(ctx context.Context, tx *sql.Tx, r Request) (sla, error)
 	if timelineKind == "duration" {
 		clock.resolution = span
 	}
-	if clock.response = response; response == "" {
-		clock.response = s.cfg.DefaultResponse
-		if r.Channel == "counter" || r.Channel == "walk_in" {
-			clock.response = s.cfg.WalkInResponse
-		}
-	}
+	clock.response = s.responseSpan(response, r.Channel)
 	rows, err := tx.QueryContext(ctx, `SELECT started_at, ended_at FROM request_pauses WHERE request_id = $1 ORDER BY started_at`, r.ID)
 	if err != nil {
 		return clock, err

@@ -151,7 +151,7 @@ func (s *Store) Create(ctx context.Context, actor Actor, n NewRequest) (Created,
 		return Created{}, err
 	}
 	now := s.now().UTC()
-	clock := sla{created: now, warnShare: s.cfg.WarnShare, response: s.responseSpan(sv, n.Channel)}
+	clock := sla{created: now, warnShare: s.cfg.WarnShare, response: s.responseSpan(sv.ResponseTimeline, n.Channel)}
 	if sv.Timeline.Kind == charter.TimelineDuration {
 		clock.resolution = sv.Timeline.Span
 	}
@@ -235,10 +235,11 @@ func dueWords(due *time.Time, cal *worktime.Calendar) string {
 	return " Due by " + due.In(cal.Location()).Format("Mon 2 Jan 15:04") + "."
 }
 
-// responseSpan is the first-response commitment for a request of sv arriving by channel.
-func (s *Store) responseSpan(sv charter.Service, channel string) string {
-	if sv.ResponseTimeline != "" {
-		return sv.ResponseTimeline
+// responseSpan is the first-response commitment for a request arriving by channel, given the
+// service's own commitment ("" when it states none).
+func (s *Store) responseSpan(serviceResponse, channel string) string {
+	if serviceResponse != "" {
+		return serviceResponse
 	}
 	if channel == "counter" || channel == "walk_in" {
 		return s.cfg.WalkInResponse

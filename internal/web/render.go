@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,7 +124,7 @@ func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMa
 			return fmt.Sprint(v)
 		},
 		"itoa":     func(i int64) string { return strconv.FormatInt(i, 10) },
-		"contains": func(list []string, s string) bool { return contains(list, s) },
+		"contains": slices.Contains[[]string],
 		"field": func(errs map[string]string, name string) string {
 			if m := errs[name]; m != "" {
 				return t(m)
@@ -152,15 +153,6 @@ func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMa
 			return strings.Join(out, " ")
 		},
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // timelineText is how a service's committed time reads: the charter's own words where it has them.
