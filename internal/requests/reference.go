@@ -28,13 +28,10 @@ func newReference() string {
 	return sb.String()
 }
 
-// NormaliseReference accepts what a citizen types: lower case, spaces, a missing or extra dash, and
-// the letters that look like digits.
+// NormaliseReference accepts what a citizen types: lower case, spaces, a missing or extra dash.
+// (The alphabet has no 0/O or 1/I/L, so there is no look-alike to map.)
 func NormaliseReference(s string) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	s = strings.NewReplacer(" ", "", "-", "", "O", "0", "I", "1", "L", "1").Replace(s)
-	// 0 and 1 are not in the alphabet; map them back to nothing a reference can contain so the
-	// lookup fails cleanly rather than matching something else.
+	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.ToUpper(strings.TrimSpace(s)))
 	if len(s) == 8 {
 		return s[:4] + "-" + s[4:]
 	}

@@ -66,6 +66,8 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, api, apperr.New(apperr.NotFound, "There is no page at this address."))
 }
 
+func isNotFound(err error) bool { return apperr.Is(err, apperr.NotFound) }
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)

@@ -23,5 +23,3 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
-
-func isNotFound(err error) bool { return apperr.Is(err, apperr.NotFound) }
