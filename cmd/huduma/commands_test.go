@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -137,4 +138,25 @@ func TestAPIKeyCreateAndRevoke(t *testing.T) {
 	if _, _, err := runCmd(t, "", "apikey", "revoke", "--db", dsn, "--prefix", secret[:11]); err == nil {
 		t.Error("revoking twice succeeded")
 	}
+}
+
+func TestSLASettingsFromTheEnvironment(t *testing.T) {
+	cfg := func(env map[string]string) (config, error) {
+		c, _, err := parseConfig("serve", nil, env2(env), nil)
+		return c, err
+	}
+	c, err := cfg(map[string]string{"HUDUMA_WARN_AT": "80%", "HUDUMA_ESCALATE_AFTER": "2h", "HUDUMA_ESCALATE_OUT_OF_HOURS": "true"})
+	if err != nil || c.sla.WarnShare != 0.8 || c.sla.EscalateAfter != "2h" || !c.sla.OutOfHours {
+		t.Fatalf("settings read as %+v, %v", c.sla, err)
+	}
+	for k, v := range map[string]string{"HUDUMA_WARN_AT": "150", "HUDUMA_ESCALATE_AFTER": "soon", "HUDUMA_ESCALATE_OUT_OF_HOURS": "maybe", "HUDUMA_SMS_PROVIDER": "pigeon"} {
+		var ue usageError
+		if _, err := cfg(map[string]string{k: v}); !errors.As(err, &ue) || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: %v, want a usage error naming it", k, v, err)
+		}
+	}
+}
+
+func env2(m map[string]string) env {
+	return env{getenv: func(k string) string { return m[k] }, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
 }
