@@ -145,5 +145,6 @@ func (s *Store) SaveService(ctx context.Context, actor audit.Actor, sv Service) 
 		sv.CreatedAt, sv.UpdatedAt = before.CreatedAt, now
 		return audit.Record(ctx, tx, now, actor, "update", "service", sv.Code, "Updated service "+sv.Name, before, sv, sv.AgencyID, 0)
 	})
+	s.directory.clear() // after the commit, so nobody rebuilds from the old row in between
 	return sv, err
 }

@@ -19,6 +19,7 @@ type Store struct {
 	db        db.Handle
 	now       func() time.Time
 	calendars *calendarCache
+	directory *directoryCache
 }
 
 // NewStore returns a Store; now is the clock (time.Now in production, a fixed clock in tests).
@@ -26,12 +27,12 @@ func NewStore(d db.Handle, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: d, now: now, calendars: newCalendarCache()}
+	return &Store{db: d, now: now, calendars: newCalendarCache(), directory: &directoryCache{}}
 }
 
 // WithTx returns a Store whose changes join the open transaction tx.
 func (s *Store) WithTx(tx *sql.Tx) *Store {
-	return &Store{db: db.Within(tx, s.db.Kind()), now: s.now, calendars: s.calendars}
+	return &Store{db: db.Within(tx, s.db.Kind()), now: s.now, calendars: s.calendars, directory: s.directory}
 }
 
 // notFound turns "no rows" into a NotFound error with msg (a format taking the key, and a
@@ -106,6 +107,7 @@ func (s *Store) SaveAgency(ctx context.Context, actor audit.Actor, a Agency) (Ag
 		}
 		return audit.Record(ctx, tx, now, actor, "update", "agency", a.Code, "Updated agency "+a.Name, before, a, a.ID, 0)
 	})
+	s.directory.clear() // services and centres carry their agency's code and name
 	return a, err
 }
 
@@ -212,12 +214,14 @@ func (s *Store) SaveCentre(ctx context.Context, actor audit.Actor, c Centre) (Ce
 		c.CreatedAt, c.UpdatedAt = before.CreatedAt, now
 		return audit.Record(ctx, tx, now, actor, "update", "centre", c.Code, "Updated centre "+c.Name, before, c, c.AgencyID, c.ID)
 	})
+	s.directory.clear()
 	return c, err
 }
 
 // SetCentreServices replaces the list of services a centre offers.
 func (s *Store) SetCentreServices(ctx context.Context, actor audit.Actor, centreID int64, serviceIDs []int64) error {
 	now := s.now().UTC()
+	defer s.directory.clear() // after the commit, so nobody rebuilds from the old rows in between
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var code string
 		if err := tx.QueryRowContext(ctx, `SELECT code FROM centres WHERE id = $1`, centreID).Scan(&code); err != nil {

@@ -38,6 +38,7 @@ func scanRequest(row db.Scanner) (Request, error) {
 		return r, err
 	}
 	r.Status = Status(status)
+	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC() // the drivers differ; callers compare and format
 	if fields != "" && fields != "{}" {
 		if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
 			return r, fmt.Errorf("request %d fields: %w", r.ID, err)

@@ -135,22 +135,21 @@ const (
 // event, schedules its SLA timers and queues the citizen's acknowledgement — all in one
 // transaction.
 func (s *Store) Create(ctx context.Context, actor Actor, n NewRequest) (Created, error) {
-	if n.IdempotencyKey != "" {
-		if r, err := s.byIdempotencyKey(ctx, n.IdempotencyKey); err == nil {
-			return Created{Request: r}, nil
-		} else if !apperr.Is(err, apperr.NotFound) {
-			return Created{}, err
-		}
-	}
 	sv, centre, err := s.validate(ctx, &n)
 	if err != nil {
+		if n.IdempotencyKey != "" { // a retry of a request taken in before its service was switched off
+			if r, err2 := s.byIdempotencyKey(ctx, n.IdempotencyKey); err2 == nil {
+				return Created{Request: r}, nil
+			}
+		}
 		return Created{}, err
 	}
 	cal, err := s.charters.WorkCalendar(ctx, centre.CalendarID)
 	if err != nil {
 		return Created{}, err
 	}
-	now := s.now().UTC()
+	// To the microsecond, as both databases keep it, so the request returned below is the one stored.
+	now := s.now().UTC().Truncate(time.Microsecond)
 	clock := sla{created: now, warnShare: s.cfg.WarnShare, response: s.responseSpan(sv.ResponseTimeline, n.Channel)}
 	if sv.Timeline.Kind == charter.TimelineDuration {
 		clock.resolution = sv.Timeline.Span
@@ -162,28 +161,44 @@ func (s *Store) Create(ctx context.Context, actor Actor, n NewRequest) (Created,
 	}
 	fields, _ := json.Marshal(n.Fields)
 	key, keyHash := newTrackingKey()
-	var r Request
+	r := Request{ServiceID: sv.ID, ServiceCode: sv.Code, ServiceName: sv.Name, CentreID: centre.ID, CentreCode: centre.Code,
+		CentreName: centre.Name, CalendarID: centre.CalendarID, AgencyID: sv.AgencyID, AgencyCode: sv.AgencyCode, Channel: n.Channel,
+		Status: New, Approval: approval, Citizen: n.Citizen, Subject: n.Subject, Description: n.Description, Latitude: n.Latitude,
+		Longitude: n.Longitude, Address: n.Address, ResponseDue: utcTime(dl.response), WarnAt: utcTime(dl.warn),
+		ResolutionDue: utcTime(dl.resolution), CreatedAt: now, UpdatedAt: now}
+	if len(n.Fields) > 0 {
+		r.Fields = n.Fields
+	}
+	var replay *Request
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var parentID any
 		if n.ParentRef != "" {
-			var pid int64
-			if err := tx.QueryRowContext(ctx, `SELECT id FROM requests WHERE reference = $1`, NormaliseReference(n.ParentRef)).Scan(&pid); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM requests WHERE reference = $1`, NormaliseReference(n.ParentRef)).Scan(&r.ParentID); err != nil {
 				return apperr.New(apperr.Invalid, "No request with reference %q to attach this one to.", n.ParentRef)
 			}
-			parentID = pid
+			parentID = r.ParentID
 		}
-		var id int64
-		var ref string
+		// One statement both stores the request and notices a retry: a taken reference or a known
+		// Idempotency-Key inserts nothing (and a concurrent retry waits here for the first to commit).
 		for attempt := 0; ; attempt++ {
-			ref = newReference()
+			r.Reference = newReference()
 			err := tx.QueryRowContext(ctx, `INSERT INTO requests (reference, tracking_hash, service_id, centre_id, agency_id, channel, status,
 				approval, citizen_name, citizen_phone, citizen_email, citizen_id_number, subject, description, fields, latitude, longitude,
 				address, parent_id, response_due_at, warn_at, resolution_due_at, idempotency_key, created_by, created_at, updated_at)
 				VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)
-				ON CONFLICT (reference) DO NOTHING RETURNING id`,
-				ref, keyHash, sv.ID, centre.ID, sv.AgencyID, n.Channel, approval, n.Citizen.Name, n.Citizen.Phone, n.Citizen.Email,
+				ON CONFLICT DO NOTHING RETURNING id`,
+				r.Reference, keyHash, sv.ID, centre.ID, sv.AgencyID, n.Channel, approval, n.Citizen.Name, n.Citizen.Phone, n.Citizen.Email,
 				n.Citizen.IDNumber, n.Subject, n.Description, string(fields), n.Latitude, n.Longitude, n.Address, parentID,
-				utcPtr(dl.response), utcPtr(dl.warn), utcPtr(dl.resolution), nullString(n.IdempotencyKey), nullID(actor.ID), now).Scan(&id)
+				utcPtr(dl.response), utcPtr(dl.warn), utcPtr(dl.resolution), nullString(n.IdempotencyKey), nullID(actor.ID), now).Scan(&r.ID)
+			if errors.Is(err, sql.ErrNoRows) && n.IdempotencyKey != "" {
+				first, err := getRequest(ctx, tx, "r.idempotency_key = $1", n.IdempotencyKey)
+				if err == nil {
+					replay = &first
+					return nil
+				} else if !apperr.Is(err, apperr.NotFound) {
+					return err
+				}
+			}
 			if errors.Is(err, sql.ErrNoRows) && attempt < 5 {
 				continue // a reference collision: 1 in 10^12 per pair, but never fail a citizen for it
 			}
@@ -193,17 +208,13 @@ func (s *Store) Create(ctx context.Context, actor Actor, n NewRequest) (Created,
 			break
 		}
 		body := fmt.Sprintf("Request received by %s.", channelWords[n.Channel])
-		if _, err := addEvent(ctx, tx, id, now, actor, "created", true, body, map[string]string{"channel": n.Channel}); err != nil {
+		if _, err := addEvent(ctx, tx, r.ID, now, actor, "created", true, body, map[string]string{"channel": n.Channel}); err != nil {
 			return err
 		}
 		for _, a := range n.Attachments {
-			if err := storeAttachment(ctx, tx, id, 0, now, a); err != nil {
+			if err := storeAttachment(ctx, tx, r.ID, 0, now, a); err != nil {
 				return err
 			}
-		}
-		var err error
-		if r, err = getRequest(ctx, tx, "r.id = $1", id); err != nil {
-			return err
 		}
 		if err := s.scheduleTimers(ctx, tx, r, nil, cal); err != nil {
 			return err
@@ -212,13 +223,10 @@ func (s *Store) Create(ctx context.Context, actor Actor, n NewRequest) (Created,
 			r.Reference, sv.Name, dueWords(r.ResolutionDue, cal), s.TrackingURL(r.Reference, key)))
 	})
 	if err != nil {
-		if n.IdempotencyKey != "" && apperr.Is(db.MapError(s.db.Kind(), err), apperr.Conflict) {
-			// Two retries raced; the other one won. Return its request.
-			if r, err2 := s.byIdempotencyKey(ctx, n.IdempotencyKey); err2 == nil {
-				return Created{Request: r}, nil
-			}
-		}
 		return Created{}, err
+	}
+	if replay != nil {
+		return Created{Request: *replay}, nil
 	}
 	return Created{Request: r, TrackingKey: key, New: true}, nil
 }
@@ -250,28 +258,24 @@ func (s *Store) responseSpan(serviceResponse, channel string) string {
 // validate checks a new request and fills in the service and the centre.
 func (s *Store) validate(ctx context.Context, n *NewRequest) (charter.Service, charter.Centre, error) {
 	f := map[string]string{}
-	sv, err := s.charters.ServiceByCode(ctx, n.ServiceCode)
-	if apperr.Is(err, apperr.NotFound) || (err == nil && !sv.Active) {
+	dir, err := s.charters.Directory(ctx)
+	if err != nil {
+		return charter.Service{}, charter.Centre{}, err
+	}
+	sv, ok := dir.Service(n.ServiceCode)
+	if !ok || !sv.Active {
 		return sv, charter.Centre{}, apperr.New(apperr.NotFound, "No service with code %q.", n.ServiceCode)
-	} else if err != nil {
-		return sv, charter.Centre{}, err
 	}
 	var centre charter.Centre
 	if n.CentreCode != "" {
-		if centre, err = s.charters.CentreByCode(ctx, n.CentreCode); err != nil {
-			return sv, centre, err
+		if centre, ok = dir.Centre(n.CentreCode); !ok {
+			return sv, centre, apperr.New(apperr.NotFound, "No centre with code %q.", n.CentreCode)
 		}
-		offered, err := s.offers(ctx, centre.ID, sv.ID)
-		if err != nil {
-			return sv, centre, err
-		}
-		if !offered && centre.AgencyID != sv.AgencyID {
+		if !dir.Offers(centre.ID, sv.ID) && centre.AgencyID != sv.AgencyID {
 			return sv, centre, apperr.New(apperr.Invalid, "%s is not offered at %s.", sv.Name, centre.Name)
 		}
-	} else {
-		if centre, err = s.defaultCentre(ctx, sv); err != nil {
-			return sv, centre, err
-		}
+	} else if centre, ok = dir.HomeCentre(sv); !ok {
+		return sv, centre, apperr.New(apperr.Invalid, "%s is not offered at any centre yet.", sv.Name)
 	}
 	if !slices.Contains(Channels, n.Channel) {
 		f["channel"] = "Choose how the request came in."
@@ -355,31 +359,16 @@ func idNumber(s string) bool {
 	return err == nil
 }
 
-func (s *Store) offers(ctx context.Context, centreID, serviceID int64) (bool, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM centre_services WHERE centre_id = $1 AND service_id = $2`, centreID, serviceID).Scan(&n)
-	return n > 0, err
-}
-
-// defaultCentre is where a request that names no centre is handled: the agency's own office if it
-// has one, else the first centre offering the service.
-func (s *Store) defaultCentre(ctx context.Context, sv charter.Service) (charter.Centre, error) {
-	var id int64
-	err := s.db.QueryRowContext(ctx, `SELECT id FROM centres WHERE agency_id = $1 ORDER BY id LIMIT 1`, sv.AgencyID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = s.db.QueryRowContext(ctx, `SELECT centre_id FROM centre_services WHERE service_id = $1 ORDER BY centre_id LIMIT 1`, sv.ID).Scan(&id)
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return charter.Centre{}, apperr.New(apperr.Invalid, "%s is not offered at any centre yet.", sv.Name)
-	}
-	if err != nil {
-		return charter.Centre{}, err
-	}
-	return s.charters.CentreByID(ctx, id)
-}
-
 func (s *Store) byIdempotencyKey(ctx context.Context, key string) (Request, error) {
 	return getRequest(ctx, s.db, "r.idempotency_key = $1", key)
+}
+
+func utcTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.UTC()
+	return &v
 }
 
 func utcPtr(t *time.Time) any {

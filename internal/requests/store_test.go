@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -142,6 +144,87 @@ func TestCreateTakesDeadlinesFromTheCharter(t *testing.T) {
 		c2 := w.lodge(requests.NewRequest{ServiceCode: "KKG-ICT-06"}) // security breaches: "Continuous"
 		if c2.Request.ResolutionDue != nil || c2.Request.SLA(w.now) != requests.NoSLA {
 			t.Errorf("continuous service got deadline %v", c2.Request.ResolutionDue)
+		}
+	})
+}
+
+// TestCreatedIsWhatIsStored: intake answers with the request it built rather than reading it back,
+// so the answer must be exactly what the database holds — on both engines, to the microsecond.
+// It also checks that a service edited by an admin is taken in under its new rules at once.
+func TestCreatedIsWhatIsStored(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d, "2026-11-23 12:50")
+		w.now = w.now.Add(123456789 * time.Nanosecond) // a clock finer than either database
+		parent := w.lodge(requests.NewRequest{ServiceCode: "KKG-ICT-03"})
+		n := requests.NewRequest{ServiceCode: "kkg-ict-03", CentreCode: "kkg-ict-hq", Channel: "phone",
+			Citizen: requests.Citizen{Name: "Wanjiru Kamau", Phone: "0722 000 111", Email: "wanjiru@example.org", IDNumber: "12345678"},
+			Subject: "Printer", Description: "The printer in room 4 jams.", Fields: map[string]string{"asset_tag": "KKG-0042"},
+			ParentRef: parent.Request.Reference, Address: "County HQ, room 4"}
+		lat, lon := 0.2827, 34.7519
+		n.Latitude, n.Longitude = &lat, &lon
+		if _, err := w.reqs.Create(ctx, requests.Actor{Name: "officer"}, n); apperr.FieldsOf(err)["field_asset_tag"] == "" {
+			t.Fatalf("a field the service does not ask for: %v", err)
+		}
+		sv, err := w.charters.ServiceByCode(ctx, "KKG-ICT-03")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sv.Fields = []charter.Field{{Code: "asset_tag", Label: "Asset tag", Required: true}}
+		if _, err := w.charters.SaveService(ctx, audit.System, sv); err != nil {
+			t.Fatal(err)
+		}
+		withoutTag := n
+		withoutTag.Fields = nil
+		if _, err := w.reqs.Create(ctx, requests.Actor{Name: "officer"}, withoutTag); apperr.FieldsOf(err)["field_asset_tag"] == "" {
+			t.Fatalf("the admin's new required field is not asked for at once: %v", err)
+		}
+		c, err := w.reqs.Create(ctx, requests.Actor{Name: "officer"}, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := w.reqs.ByID(ctx, c.Request.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(c.Request, stored) {
+			t.Errorf("intake answered\n%+v\nthe database holds\n%+v", c.Request, stored)
+		}
+		if stored.ParentID != parent.Request.ID || stored.Fields["asset_tag"] != "KKG-0042" || stored.CentreCode != "KKG-ICT-HQ" {
+			t.Errorf("stored %+v", stored)
+		}
+	})
+}
+
+// TestConcurrentRetriesLodgeOnce: a client that times out and retries while the first attempt is
+// still being written gets the same request back, never a second one.
+func TestConcurrentRetriesLodgeOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d, "2026-11-23 10:00")
+		n := requests.NewRequest{ServiceCode: "KKG-ICT-03", Channel: "api", IdempotencyKey: "api:1:retry",
+			Citizen: requests.Citizen{Name: "Otieno", Phone: "0712345678"}, Description: "No network in the registry."}
+		refs := make([]string, 8)
+		var wg sync.WaitGroup
+		for i := range refs {
+			wg.Go(func() {
+				c, err := w.reqs.Create(ctx, requests.Actor{Name: "API key"}, n)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				refs[i] = c.Request.Reference
+			})
+		}
+		wg.Wait()
+		for _, ref := range refs {
+			if ref != refs[0] {
+				t.Fatalf("retries answered with different requests: %v", refs)
+			}
+		}
+		if got := w.count(`SELECT COUNT(*) FROM requests WHERE idempotency_key = 'api:1:retry'`); got != 1 {
+			t.Errorf("%d requests stored, want 1", got)
+		}
+		if got := w.count(`SELECT COUNT(*) FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.idempotency_key = 'api:1:retry'`); got != 1 {
+			t.Errorf("%d acknowledgements queued, want 1", got)
 		}
 	})
 }
