@@ -126,7 +126,9 @@ func (d *Directory) Centre(code string) (Centre, bool) {
 }
 
 // Offers reports whether a centre offers a service.
-func (d *Directory) Offers(centreID, serviceID int64) bool { return d.offered[[2]int64{centreID, serviceID}] }
+func (d *Directory) Offers(centreID, serviceID int64) bool {
+	return d.offered[[2]int64{centreID, serviceID}]
+}
 
 // HomeCentre is where a request for sv that names no centre is handled: the agency's own office if
 // it has one, else the first centre that offers the service.
