@@ -487,7 +487,8 @@ func (g *generator) add(c *chunk, id, eventID int64) {
 	c.events = append(c.events, []any{eventID, id, created, nil, actor, "created", true,
 		"Request received by " + channelWords[channel] + ".", `{"channel":"` + channel + `"}`})
 
-	// The SLA timers of an open, running request: warning, then the three escalation steps.
+	// The SLA timers of an open, running request, as its ladder left them: the steps that have
+	// passed done, the next one pending (each step schedules the one after it when it runs).
 	if status != "resolved" && status != "closed" && paused == nil && resolution != nil {
 		due := *resolution
 		stamp := due.Unix()
@@ -519,6 +520,9 @@ func (g *generator) add(c *chunk, id, eventID int64) {
 			}
 			c.jobs = append(c.jobs, []any{g.nextJob, s.kind, s.key, s.at.UTC(), string(payload), st, 0, "", created, done})
 			g.nextJob++
+			if st == "pending" {
+				break
+			}
 		}
 	}
 }

@@ -200,6 +200,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	}
 	// Count exactly up to the cap only: a count over a million rows on every page view is what
 	// makes other help desks slow.
+	args = append(db.PlanForValues(s.db.Kind()), args...)
 	if err := s.db.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM requests r%s LIMIT %d) capped`, cond, CountCap+1), args...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count requests: %w", err)
 	}

@@ -137,8 +137,17 @@ func TestCreateTakesDeadlinesFromTheCharter(t *testing.T) {
 		if !strings.Contains(body, r.Reference) || !strings.Contains(body, "https://huduma.test/track/"+r.Reference+"?key="+c.TrackingKey) {
 			t.Errorf("acknowledgement SMS: %q", body)
 		}
-		if n := w.count(`SELECT COUNT(*) FROM jobs WHERE key LIKE $1 AND status = 'pending'`, "sla:"+itoa(r.ID)+":%"); n != 4 {
-			t.Errorf("%d SLA timers scheduled, want 4 (warn and three ladder steps)", n)
+		// One pending timer, the warning: each step schedules the next when it runs.
+		var kind string
+		var runAt time.Time
+		if err := d.QueryRowContext(ctx, `SELECT kind, run_at FROM jobs WHERE key LIKE $1 AND status = 'pending'`, "sla:"+itoa(r.ID)+":%").Scan(&kind, &runAt); err != nil {
+			t.Fatalf("the SLA timer: %v", err)
+		}
+		if kind != requests.JobWarn || r.WarnAt == nil || !runAt.Equal(*r.WarnAt) {
+			t.Errorf("first timer %s at %v, want the warning at %v", kind, runAt, r.WarnAt)
+		}
+		if n := w.count(`SELECT COUNT(*) FROM jobs WHERE key LIKE $1`, "sla:"+itoa(r.ID)+":%"); n != 1 {
+			t.Errorf("%d SLA timers, want 1", n)
 		}
 		// A continuous service has no deadline.
 		c2 := w.lodge(requests.NewRequest{ServiceCode: "KKG-ICT-06"}) // security breaches: "Continuous"
@@ -390,6 +399,9 @@ func TestEscalationLadder(t *testing.T) {
 		}
 		if escalations != 3 {
 			t.Errorf("%d escalation events, want 3", escalations)
+		}
+		if n := w.count(`SELECT COUNT(*) FROM jobs WHERE key LIKE $1 AND status = 'pending'`, "sla:"+itoa(r.ID)+":%"); n != 0 {
+			t.Errorf("%d SLA timers still pending after the last step", n)
 		}
 	})
 }
