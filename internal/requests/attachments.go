@@ -59,7 +59,7 @@ func (s *Store) Attach(ctx context.Context, actor Actor, id int64, a NewAttachme
 	if msg := a.check(); msg != "" {
 		return Request{}, apperr.InvalidFields(map[string]string{"attachment": msg})
 	}
-	return s.change(ctx, id, func(tx *sql.Tx, r *Request, now time.Time) (bool, error) {
+	return s.change(ctx, id, func(tx *sql.Tx, r *Request, _ *rowUpdate, now time.Time) (bool, error) {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attachments WHERE request_id = $1`, r.ID).Scan(&n); err != nil {
 			return false, err

@@ -10,38 +10,69 @@ import (
 	"time"
 
 	"github.com/huduma-ke/huduma/internal/apperr"
+	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
 
-// change runs fn on a request inside one transaction, with the request read under that
-// transaction, then recomputes its deadlines from history (if the clock's inputs changed) and
-// reschedules its timers. Every action below goes through here.
-func (s *Store) change(ctx context.Context, id int64, fn func(tx *sql.Tx, r *Request, now time.Time) (recompute bool, err error)) (Request, error) {
+// rowUpdate collects what an action changes on the request's row. change() writes it in one
+// UPDATE with updated_at and, when the clock's inputs changed, the recomputed deadlines: each
+// UPDATE of a request writes a new row version and an entry in every index of the table, so one
+// statement per action instead of three is most of what a status change costs.
+type rowUpdate struct {
+	cols []string
+	args []any
+}
+
+// set changes column col to v (nil for NULL).
+func (u *rowUpdate) set(col string, v any) {
+	u.cols = append(u.cols, col)
+	u.args = append(u.args, v)
+}
+
+// write stores the collected changes on request id, if there are any.
+func (u *rowUpdate) write(ctx context.Context, tx *sql.Tx, id int64) error {
+	if len(u.cols) == 0 {
+		return nil
+	}
+	set := make([]string, len(u.cols))
+	for i, c := range u.cols {
+		set[i] = fmt.Sprintf("%s = $%d", c, i+1)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE requests SET `+strings.Join(set, ", ")+fmt.Sprintf(` WHERE id = $%d`, len(u.cols)+1), append(u.args, id)...)
+	return err
+}
+
+// change runs fn on a request inside one transaction, with the request read and locked under
+// that transaction; fn records its changes to the row in u and keeps r up to date with them.
+// Then change recomputes the deadlines from history (if the clock's inputs changed), reschedules
+// the timers, and writes the row once. Every action below goes through here.
+func (s *Store) change(ctx context.Context, id int64, fn func(tx *sql.Tx, r *Request, u *rowUpdate, now time.Time) (recompute bool, err error)) (Request, error) {
 	var out Request
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		now := s.now().UTC()
-		// Touch the row first: on PostgreSQL this takes its lock, so two officers acting on one
-		// request at once are applied one after the other, each seeing the other's result
-		// (SQLite's write transactions are serial already).
-		res, err := tx.ExecContext(ctx, `UPDATE requests SET updated_at = $1 WHERE id = $2`, now, id)
+		now := s.now().UTC().Truncate(time.Microsecond)
+		// On PostgreSQL the row lock makes two officers acting on one request at once go one after
+		// the other, each seeing the other's result. SQLite's write transactions are serial already.
+		lock := ""
+		if s.db.Kind() == db.Postgres {
+			lock = " FOR UPDATE OF r"
+		}
+		r, err := getRequest(ctx, tx, "r.id = $1"+lock, id)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.NotFound, "No request with that reference.")
-		}
-		r, err := getRequest(ctx, tx, "r.id = $1", id)
+		var u rowUpdate
+		recompute, err := fn(tx, &r, &u, now)
 		if err != nil {
 			return err
 		}
-		recompute, err := fn(tx, &r, now)
-		if err != nil {
-			return err
-		}
+		u.set("updated_at", now)
 		if recompute {
-			if err := s.recompute(ctx, tx, id); err != nil {
+			if err := s.recompute(ctx, tx, &r, &u); err != nil {
 				return err
 			}
+		}
+		if err := u.write(ctx, tx, id); err != nil {
+			return err
 		}
 		out, err = getRequest(ctx, tx, "r.id = $1", id)
 		return err
@@ -61,7 +92,7 @@ type StatusChange struct {
 // reopened request carries on with the time it had.
 func (s *Store) ChangeStatus(ctx context.Context, actor Actor, id int64, c StatusChange) (Request, error) {
 	c.Message = strings.TrimSpace(c.Message)
-	return s.change(ctx, id, func(tx *sql.Tx, r *Request, now time.Time) (bool, error) {
+	return s.change(ctx, id, func(tx *sql.Tx, r *Request, u *rowUpdate, now time.Time) (bool, error) {
 		if r.Status == c.To {
 			return false, apperr.New(apperr.Conflict, "The request is already %s.", string(c.To))
 		}
@@ -80,29 +111,22 @@ func (s *Store) ChangeStatus(ctx context.Context, actor Actor, id int64, c Statu
 		if c.To != Waiting {
 			c.WaitingOn = ""
 		}
-		set := []string{"status = $1", "waiting_on = $2"}
-		args := []any{string(c.To), c.WaitingOn}
+		u.set("status", string(c.To))
+		u.set("waiting_on", c.WaitingOn)
 		if r.RespondedAt == nil && actor.ID != 0 {
-			set = append(set, fmt.Sprintf("responded_at = $%d", len(args)+1))
-			args = append(args, now)
+			u.set("responded_at", now)
 		}
 		switch c.To {
 		case Resolved:
-			set = append(set, fmt.Sprintf("resolved_at = $%d", len(args)+1))
-			args = append(args, now)
+			u.set("resolved_at", now)
 		case Closed:
-			set = append(set, fmt.Sprintf("closed_at = $%d", len(args)+1))
-			args = append(args, now)
+			u.set("closed_at", now)
 			if r.ResolvedAt == nil {
-				set = append(set, fmt.Sprintf("resolved_at = $%d", len(args)+1))
-				args = append(args, now)
+				u.set("resolved_at", now)
 			}
 		case Reopened:
-			set = append(set, "resolved_at = NULL", "closed_at = NULL")
-		}
-		args = append(args, r.ID)
-		if _, err := tx.ExecContext(ctx, `UPDATE requests SET `+strings.Join(set, ", ")+fmt.Sprintf(" WHERE id = $%d", len(args)), args...); err != nil {
-			return false, err
+			u.set("resolved_at", nil)
+			u.set("closed_at", nil)
 		}
 		// The clock: it stands still while waiting and after resolution.
 		stops := func(st Status) bool { return st == Waiting || st == Resolved || st == Closed }
@@ -134,7 +158,11 @@ func (s *Store) ChangeStatus(ctx context.Context, actor Actor, id int64, c Statu
 			return false, err
 		}
 		r.WaitingOn = c.WaitingOn
-		return recompute, s.tellCitizen(ctx, tx, *r, fmt.Sprintf("event:%d", eventID), s.statusText(*r, c.To, c.Message))
+		if err := s.tellCitizen(ctx, tx, *r, fmt.Sprintf("event:%d", eventID), s.statusText(*r, c.To, c.Message)); err != nil {
+			return false, err
+		}
+		r.Status = c.To // after the message, which says what it was and what it becomes
+		return recompute, nil
 	})
 }
 
@@ -146,36 +174,28 @@ func pauseReason(c StatusChange) string {
 }
 
 // recompute rebuilds a request's deadlines from its creation, its service's spans, its centre's
-// calendar and its pauses, stores them, and reschedules its timers.
-func (s *Store) recompute(ctx context.Context, tx *sql.Tx, id int64) error {
-	r, err := getRequest(ctx, tx, "r.id = $1", id)
-	if err != nil {
-		return err
-	}
+// calendar and its pauses, records them in u and on r, and reschedules its timers.
+func (s *Store) recompute(ctx context.Context, tx *sql.Tx, r *Request, u *rowUpdate) error {
 	cal, err := s.charters.WithTx(tx).WorkCalendar(ctx, r.CalendarID)
 	if err != nil {
 		return err
 	}
-	clock, err := s.clockOf(ctx, tx, r)
+	clock, err := s.clockOf(ctx, tx, *r)
 	if err != nil {
 		return err
 	}
 	dl := clock.compute(cal)
-	var pausedAt any
-	if dl.paused {
-		pausedAt = clock.pauses[len(clock.pauses)-1].Start.UTC()
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE requests SET response_due_at = $1, warn_at = $2, resolution_due_at = $3, paused_at = $4 WHERE id = $5`,
-		utcPtr(dl.response), utcPtr(dl.warn), utcPtr(dl.resolution), pausedAt, id); err != nil {
-		return err
-	}
 	before := r.ResolutionDue
-	r.ResponseDue, r.WarnAt, r.ResolutionDue, r.PausedAt = dl.response, dl.warn, dl.resolution, nil
+	r.ResponseDue, r.WarnAt, r.ResolutionDue, r.PausedAt = utcTime(dl.response), utcTime(dl.warn), utcTime(dl.resolution), nil
 	if dl.paused {
 		start := clock.pauses[len(clock.pauses)-1].Start.UTC()
 		r.PausedAt = &start
 	}
-	return s.scheduleTimers(ctx, tx, r, before, cal)
+	u.set("response_due_at", utcPtr(r.ResponseDue))
+	u.set("warn_at", utcPtr(r.WarnAt))
+	u.set("resolution_due_at", utcPtr(r.ResolutionDue))
+	u.set("paused_at", utcPtr(r.PausedAt))
+	return s.scheduleTimers(ctx, tx, *r, before, cal)
 }
 
 // clockOf gathers what the SLA clock of r depends on.
@@ -242,7 +262,15 @@ func (s *Store) RecomputeOpen(ctx context.Context, calendarID int64) (int, error
 		}
 		err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 			for _, id := range ids {
-				if err := s.recompute(ctx, tx, id); err != nil {
+				r, err := getRequest(ctx, tx, "r.id = $1", id)
+				if err != nil {
+					return err
+				}
+				var u rowUpdate
+				if err := s.recompute(ctx, tx, &r, &u); err != nil {
+					return err
+				}
+				if err := u.write(ctx, tx, id); err != nil {
 					return err
 				}
 			}
@@ -266,7 +294,7 @@ func (s *Store) Comment(ctx context.Context, actor Actor, id int64, body string,
 	if len(body) > maxDescription {
 		return Request{}, apperr.InvalidFields(map[string]string{"body": "This is too long."})
 	}
-	return s.change(ctx, id, func(tx *sql.Tx, r *Request, now time.Time) (bool, error) {
+	return s.change(ctx, id, func(tx *sql.Tx, r *Request, u *rowUpdate, now time.Time) (bool, error) {
 		kind := "note"
 		if public {
 			kind = "reply"
@@ -276,9 +304,7 @@ func (s *Store) Comment(ctx context.Context, actor Actor, id int64, body string,
 			return false, err
 		}
 		if r.RespondedAt == nil && actor.ID != 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE requests SET responded_at = $1 WHERE id = $2`, now, r.ID); err != nil {
-				return false, err
-			}
+			u.set("responded_at", now)
 		}
 		return false, s.tellCitizen(ctx, tx, *r, fmt.Sprintf("event:%d", eventID),
 			fmt.Sprintf("Huduma, request %s: %s Track: %s", r.Reference, body, s.TrackingURL(r.Reference, "")))
@@ -287,7 +313,7 @@ func (s *Store) Comment(ctx context.Context, actor Actor, id int64, body string,
 
 // Assign gives a request to an officer of its centre or agency (0 unassigns).
 func (s *Store) Assign(ctx context.Context, actor Actor, id, userID int64) (Request, error) {
-	return s.change(ctx, id, func(tx *sql.Tx, r *Request, now time.Time) (bool, error) {
+	return s.change(ctx, id, func(tx *sql.Tx, r *Request, u *rowUpdate, now time.Time) (bool, error) {
 		name := ""
 		if userID != 0 {
 			var centreID, agencyID sql.NullInt64
@@ -302,9 +328,7 @@ func (s *Store) Assign(ctx context.Context, actor Actor, id, userID int64) (Requ
 				return false, apperr.New(apperr.Invalid, "%s does not work at %s or for its agency.", name, r.CentreName)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE requests SET assignee_id = $1 WHERE id = $2`, nullID(userID), r.ID); err != nil {
-			return false, err
-		}
+		u.set("assignee_id", nullID(userID))
 		if userID != 0 {
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET last_assigned_at = $1 WHERE id = $2`, now, userID); err != nil {
 				return false, err
@@ -346,7 +370,7 @@ func (s *Store) SetOnDuty(ctx context.Context, userID int64, on bool) error {
 // Refer hands a request to another agency. It keeps its reference and the citizen's clock; the
 // referring centre keeps a follow-up until the receiving agency resolves it.
 func (s *Store) Refer(ctx context.Context, actor Actor, id int64, toAgencyCode, note string) (Request, error) {
-	return s.change(ctx, id, func(tx *sql.Tx, r *Request, now time.Time) (bool, error) {
+	return s.change(ctx, id, func(tx *sql.Tx, r *Request, u *rowUpdate, now time.Time) (bool, error) {
 		if !r.Status.Open() {
 			return false, apperr.New(apperr.Invalid, "Only an open request can be referred.")
 		}
@@ -361,10 +385,9 @@ func (s *Store) Refer(ctx context.Context, actor Actor, id int64, toAgencyCode, 
 		if toID == r.AgencyID {
 			return false, apperr.InvalidFields(map[string]string{"agency": "The request is already with that agency."})
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE requests SET agency_id = $1, referred_from_agency_id = $2, assignee_id = NULL WHERE id = $3`,
-			toID, r.AgencyID, r.ID); err != nil {
-			return false, err
-		}
+		u.set("agency_id", toID)
+		u.set("referred_from_agency_id", r.AgencyID)
+		u.set("assignee_id", nil)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO request_followups (request_id, centre_id, to_agency_id, created_at) VALUES ($1, $2, $3, $4)`,
 			r.ID, r.CentreID, toID, now); err != nil {
 			return false, err
@@ -390,7 +413,7 @@ func (s *Store) Refer(ctx context.Context, actor Actor, id int64, toAgencyCode, 
 
 // Decide records an approval decision for a service that needs one.
 func (s *Store) Decide(ctx context.Context, actor Actor, id int64, approve bool, note string) (Request, error) {
-	return s.change(ctx, id, func(tx *sql.Tx, r *Request, now time.Time) (bool, error) {
+	return s.change(ctx, id, func(tx *sql.Tx, r *Request, u *rowUpdate, now time.Time) (bool, error) {
 		if r.Approval != "pending" {
 			return false, apperr.New(apperr.Conflict, "This request is not waiting for approval.")
 		}
@@ -398,9 +421,7 @@ func (s *Store) Decide(ctx context.Context, actor Actor, id int64, approve bool,
 		if !approve {
 			decision, words = "rejected", "Not approved"
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE requests SET approval = $1 WHERE id = $2`, decision, r.ID); err != nil {
-			return false, err
-		}
+		u.set("approval", decision)
 		body := words + " by " + actor.Name + "."
 		if note = strings.TrimSpace(note); note != "" {
 			body += " " + note
@@ -412,7 +433,7 @@ func (s *Store) Decide(ctx context.Context, actor Actor, id int64, approve bool,
 
 // Link relates two requests (kind related), or marks one the parent of the other.
 func (s *Store) Link(ctx context.Context, actor Actor, id int64, otherRef string) (Request, error) {
-	return s.change(ctx, id, func(tx *sql.Tx, r *Request, now time.Time) (bool, error) {
+	return s.change(ctx, id, func(tx *sql.Tx, r *Request, u *rowUpdate, now time.Time) (bool, error) {
 		other, err := getRequest(ctx, tx, "r.reference = $1", NormaliseReference(otherRef))
 		if err != nil {
 			return false, apperr.InvalidFields(map[string]string{"other": "No request with that reference."})
@@ -437,7 +458,7 @@ func (s *Store) Link(ctx context.Context, actor Actor, id int64, otherRef string
 // SetParent makes a request part of a larger one (a faulty network at a site, with one request per
 // office): the child keeps its own clock; the parent lists it.
 func (s *Store) SetParent(ctx context.Context, actor Actor, id int64, parentRef string) (Request, error) {
-	return s.change(ctx, id, func(tx *sql.Tx, r *Request, now time.Time) (bool, error) {
+	return s.change(ctx, id, func(tx *sql.Tx, r *Request, u *rowUpdate, now time.Time) (bool, error) {
 		parent, err := getRequest(ctx, tx, "r.reference = $1", NormaliseReference(parentRef))
 		if err != nil {
 			return false, apperr.InvalidFields(map[string]string{"other": "No request with that reference."})
@@ -445,9 +466,7 @@ func (s *Store) SetParent(ctx context.Context, actor Actor, id int64, parentRef 
 		if parent.ID == r.ID || parent.ParentID == r.ID {
 			return false, apperr.InvalidFields(map[string]string{"other": "A request cannot be part of itself or of its own part."})
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE requests SET parent_id = $1 WHERE id = $2`, parent.ID, r.ID); err != nil {
-			return false, err
-		}
+		u.set("parent_id", parent.ID)
 		if _, err := addEvent(ctx, tx, r.ID, now, actor, "linked", false, "Made part of "+parent.Reference+".", map[string]string{"parent": parent.Reference}); err != nil {
 			return false, err
 		}
@@ -459,7 +478,7 @@ func (s *Store) SetParent(ctx context.Context, actor Actor, id int64, parentRef 
 // Merge closes a duplicate into the request it repeats: the duplicate's history stays, its
 // citizen is told the reference to follow, and its timers stop.
 func (s *Store) Merge(ctx context.Context, actor Actor, duplicateID int64, intoRef string) (Request, error) {
-	return s.change(ctx, duplicateID, func(tx *sql.Tx, r *Request, now time.Time) (bool, error) {
+	return s.change(ctx, duplicateID, func(tx *sql.Tx, r *Request, u *rowUpdate, now time.Time) (bool, error) {
 		into, err := getRequest(ctx, tx, "r.reference = $1", NormaliseReference(intoRef))
 		if err != nil {
 			return false, apperr.InvalidFields(map[string]string{"into": "No request with that reference."})
@@ -470,9 +489,11 @@ func (s *Store) Merge(ctx context.Context, actor Actor, duplicateID int64, intoR
 		if !r.Status.Open() {
 			return false, apperr.New(apperr.Invalid, "Only an open request can be merged.")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE requests SET merged_into_id = $1, status = 'closed', closed_at = $2, resolved_at = COALESCE(resolved_at, $2) WHERE id = $3`,
-			into.ID, now, r.ID); err != nil {
-			return false, err
+		u.set("merged_into_id", into.ID)
+		u.set("status", string(Closed))
+		u.set("closed_at", now)
+		if r.ResolvedAt == nil {
+			u.set("resolved_at", now)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO request_links (request_id, other_id, kind, created_at) VALUES ($1, $2, 'duplicate', $3)
 			ON CONFLICT (request_id, other_id) DO NOTHING`, r.ID, into.ID, now); err != nil {
@@ -488,6 +509,7 @@ func (s *Store) Merge(ctx context.Context, actor Actor, duplicateID int64, intoR
 		if _, err := tx.ExecContext(ctx, `INSERT INTO request_pauses (request_id, started_at, reason) VALUES ($1, $2, 'merged')`, r.ID, now); err != nil {
 			return false, err
 		}
+		r.Status = Closed
 		return true, s.tellCitizen(ctx, tx, *r, fmt.Sprintf("event:%d", eventID),
 			fmt.Sprintf("Huduma: your request %s repeats %s; we will follow up there. Track: %s", r.Reference, into.Reference, s.TrackingURL(into.Reference, "")))
 	})

@@ -28,7 +28,7 @@ func (s *Store) Rate(ctx context.Context, id int64, score int, comment string) (
 	if len(comment) > 1000 {
 		return Request{}, apperr.InvalidFields(map[string]string{"comment": "This is too long."})
 	}
-	return s.change(ctx, id, func(tx *sql.Tx, r *Request, now time.Time) (bool, error) {
+	return s.change(ctx, id, func(tx *sql.Tx, r *Request, _ *rowUpdate, now time.Time) (bool, error) {
 		if r.Status.Open() {
 			return false, apperr.New(apperr.Invalid, "You can rate the service once the request is resolved.")
 		}
