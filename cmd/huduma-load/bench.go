@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,7 @@ type benchOptions struct {
 	Duration   time.Duration
 	Phases     []string
 	Mixed      string
+	Staff      string
 	Workers    bool
 	PgBench    bool
 	PgBenchDB  string
@@ -56,8 +58,9 @@ func runBench(ctx context.Context, args []string, e env) error {
 	fs.IntVar(&o.N, "n", 1_000_000, "requests stored before the load starts (seeded if fewer)")
 	fs.IntVar(&o.Clients, "clients", 16, "concurrent clients in the create, status and inbox phases")
 	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "length of each phase")
-	fs.StringVar(&phases, "phases", "create,status,inbox,mixed", "phases to run, in order")
-	fs.StringVar(&o.Mixed, "mixed", "create:16,status:4,inbox:4", "clients per operation in the mixed phase")
+	fs.StringVar(&phases, "phases", "create,status,inbox,mixed,staff", "phases to run, in order")
+	fs.StringVar(&o.Mixed, "mixed", "create:16,status:4,inbox:4", "clients per operation in the mixed phase (each as fast as it can)")
+	fs.StringVar(&o.Staff, "staff", "create:16,status:4@25,inbox:4@25", "the staff phase: creation flat out, status changes and inbox pages at a pace (a second)")
 	fs.BoolVar(&o.Workers, "workers", true, "run the SLA job runner and the notification worker, as huduma serve does")
 	fs.BoolVar(&o.PgBench, "pgbench", false, "also run pgbench TPC-B (-i -s SCALE, then -c CLIENTS -j 2 -T DURATION) on the same PostgreSQL server")
 	fs.StringVar(&o.PgBenchDB, "pgbench-db", "", "PostgreSQL server for --pgbench when --db is SQLite (a database huduma_pgbench is made and dropped there)")
@@ -79,8 +82,8 @@ func runBench(ctx context.Context, args []string, e env) error {
 	}
 	for p := range strings.SplitSeq(phases, ",") {
 		if p = strings.TrimSpace(p); p != "" {
-			if p != "create" && p != "status" && p != "inbox" && p != "mixed" {
-				return usagef("--phases: %q is not create, status, inbox or mixed", p)
+			if !slices.Contains([]string{"create", "status", "inbox", "mixed", "staff"}, p) {
+				return usagef("--phases: %q is not create, status, inbox, mixed or staff", p)
 			}
 			o.Phases = append(o.Phases, p)
 		}
@@ -167,8 +170,11 @@ func bench(ctx context.Context, o benchOptions) error {
 	var results []phaseResult
 	for _, p := range o.Phases {
 		mixSpec := p
-		if p == "mixed" {
+		switch p {
+		case "mixed":
 			mixSpec = o.Mixed
+		case "staff":
+			mixSpec = o.Staff
 		}
 		runtime.GC()
 		debug.FreeOSMemory()

@@ -67,13 +67,24 @@ type loadOptions struct {
 // mix is how many clients run each operation.
 type mix map[op]int
 
+// pace is, per operation, how many a second its clients start between them (0 or absent: each
+// client starts its next operation as soon as the last one ends).
+type pace map[op]float64
+
 func (m mix) total() int { return m[opCreate] + m[opStatus] + m[opInbox] }
 
-func (m mix) String() string {
+func (m mix) String() string { return m.with(nil) }
+
+// with spells the mix as --mix takes it, with the pace of the paced operations.
+func (m mix) with(p pace) string {
 	var parts []string
 	for _, o := range []op{opCreate, opStatus, opInbox} {
 		if m[o] > 0 {
-			parts = append(parts, fmt.Sprintf("%s:%d", o, m[o]))
+			part := fmt.Sprintf("%s:%d", o, m[o])
+			if p[o] > 0 {
+				part += "@" + strconv.FormatFloat(p[o], 'f', -1, 64)
+			}
+			parts = append(parts, part)
 		}
 	}
 	return strings.Join(parts, ",")
@@ -81,9 +92,11 @@ func (m mix) String() string {
 
 // parseMix reads --mix: one operation for every client (create, status, inbox), all (half the
 // clients create, a quarter change statuses, a quarter read the inbox), or clients per operation
-// (create:16,status:4,inbox:4, which ignores --clients).
-func parseMix(s string, clients int) (mix, error) {
-	m := mix{}
+// (create:16,status:4,inbox:4, which ignores --clients), each optionally paced: status:4@25 is
+// four clients starting 25 status changes a second between them, as staff at work would, rather
+// than as many as the server can take.
+func parseMix(s string, clients int) (mix, pace, error) {
+	m, p := mix{}, pace{}
 	switch s {
 	case "create":
 		m[opCreate] = clients
@@ -98,18 +111,26 @@ func parseMix(s string, clients int) (mix, error) {
 	default:
 		for part := range strings.SplitSeq(s, ",") {
 			name, n, ok := strings.Cut(strings.TrimSpace(part), ":")
+			n, rate, paced := strings.Cut(n, "@")
 			k, err := strconv.Atoi(n)
+			r, rerr := 0.0, error(nil)
+			if paced {
+				r, rerr = strconv.ParseFloat(rate, 64)
+			}
 			i := slices.Index(opNames[:opFeed], name)
-			if !ok || err != nil || k < 0 || i < 0 {
-				return nil, usagef("--mix %q: use create, status, inbox, all, or e.g. create:16,status:4,inbox:4", s)
+			if !ok || err != nil || k < 0 || i < 0 || rerr != nil || r < 0 {
+				return nil, nil, usagef("--mix %q: use create, status, inbox, all, or e.g. create:16,status:4@25,inbox:4@25 (clients, and optionally operations a second)", s)
 			}
 			m[op(i)] = k
+			if r > 0 {
+				p[op(i)] = r
+			}
 		}
 	}
 	if m.total() < 1 {
-		return nil, usagef("--mix %q: no clients", s)
+		return nil, nil, usagef("--mix %q: no clients", s)
 	}
-	return m, nil
+	return m, p, nil
 }
 
 func runLoad(ctx context.Context, args []string, e env) error {
@@ -122,7 +143,7 @@ func runLoad(ctx context.Context, args []string, e env) error {
 	fs.StringVar(&o.Password, "password", "karibu-huduma", "its password")
 	fs.IntVar(&o.Clients, "clients", 16, "concurrent clients")
 	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "how long to run")
-	fs.StringVar(&o.Mix, "mix", "all", "create, status, inbox, all, or clients per operation: create:16,status:4,inbox:4")
+	fs.StringVar(&o.Mix, "mix", "all", "create, status, inbox, all, or clients per operation, optionally paced (a second): create:16,status:4@25,inbox:4@25")
 	fs.Int64Var(&o.MaxOps, "max-ops", 5_000_000, "stop after this many operations")
 	fs.Uint64Var(&o.Seed, "seed", uint64(time.Now().UnixNano()), "random seed")
 	if err := fs.Parse(args); err != nil {
@@ -134,7 +155,7 @@ func runLoad(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	mem := scrapeMemory(ctx, o.URL)
-	fmt.Fprintf(e.stdout, "\nLoad on %s, mix %s, %s:\n\n", o.URL, res.Mix, res.Elapsed.Round(100*time.Millisecond))
+	fmt.Fprintf(e.stdout, "\nLoad on %s, mix %s, %s:\n\n", o.URL, res.Mix.with(res.Pace), res.Elapsed.Round(100*time.Millisecond))
 	writeTable(e.stdout, "", []phaseResult{{Name: o.Mix, Load: res, Mem: mem}})
 	if mem.Source != "" {
 		fmt.Fprintln(e.stdout, "\nMemory: the server's, read from its /metrics at the end of the run.")
@@ -145,6 +166,7 @@ func runLoad(ctx context.Context, args []string, e env) error {
 // loadResult is one run's figures.
 type loadResult struct {
 	Mix     mix
+	Pace    pace
 	Elapsed time.Duration
 	Series  []series // per operation, then per label within it
 }
@@ -511,7 +533,7 @@ var inboxFilters = []struct{ label, query string }{
 
 // runLoadTest signs in, warms up and runs the clients for o.Duration.
 func runLoadTest(ctx context.Context, o loadOptions) (loadResult, error) {
-	m, err := parseMix(o.Mix, o.Clients)
+	m, pc, err := parseMix(o.Mix, o.Clients)
 	if err != nil {
 		return loadResult{}, err
 	}
@@ -554,11 +576,29 @@ func runLoadTest(ctx context.Context, o loadOptions) (loadResult, error) {
 			w := worker{c: c, f: f, rec: rec, rng: rng, id: id, feedStatus: m[opStatus] > 0}
 			id++
 			wg.Add(1)
+			var every time.Duration // between this client's starts, when paced
+			if pc[kind] > 0 {
+				every = time.Duration(float64(m[kind]) / pc[kind] * float64(time.Second))
+			}
+			offset := time.Duration(w.rng.Int64N(int64(max(every, 1)))) // paced clients do not start in step
 			go func() {
 				defer wg.Done()
+				next := time.Now().Add(offset)
 				// An operation under way when the time is up runs to its end and counts: cancelling
 				// it would show the server an aborted request, not its latency.
 				for runCtx.Err() == nil && ops.Add(1) <= o.MaxOps {
+					if every > 0 {
+						if wait := time.Until(next); wait > 0 {
+							select {
+							case <-runCtx.Done():
+								return
+							case <-time.After(wait):
+							}
+						} else if -wait > every {
+							next = time.Now() // fell behind: carry on from now rather than burst
+						}
+						next = next.Add(every)
+					}
 					w.step(ctx, kind)
 				}
 			}()
@@ -569,7 +609,7 @@ func runLoadTest(ctx context.Context, o loadOptions) (loadResult, error) {
 	}
 	wg.Wait()
 	el := time.Since(start)
-	return loadResult{Mix: m, Elapsed: el, Series: summarise(recs, m)}, nil
+	return loadResult{Mix: m, Pace: pc, Elapsed: el, Series: summarise(recs, m)}, nil
 }
 
 func progress(ctx context.Context, out io.Writer, ops *atomic.Int64, start time.Time) {

@@ -36,14 +36,15 @@ func TestParseMix(t *testing.T) {
 		{"all", 16, "create:8,status:4,inbox:4"},
 		{"all", 2, "create:1,status:1,inbox:1"},
 		{"create:16,status:4,inbox:4", 99, "create:16,status:4,inbox:4"},
+		{"create:16,status:4@25,inbox:2@0.5", 99, "create:16,status:4@25,inbox:2@0.5"},
 	} {
-		m, err := parseMix(c.in, c.clients)
-		if err != nil || m.String() != c.want {
+		m, p, err := parseMix(c.in, c.clients)
+		if err != nil || m.with(p) != c.want {
 			t.Errorf("parseMix(%q, %d) = %v, %v; want %s", c.in, c.clients, m, err, c.want)
 		}
 	}
-	for _, bad := range []string{"create:x", "delete:3", "create:0"} {
-		if _, err := parseMix(bad, 4); err == nil {
+	for _, bad := range []string{"create:x", "delete:3", "create:0", "status:4@x", "status:4@-1"} {
+		if _, _, err := parseMix(bad, 4); err == nil {
 			t.Errorf("parseMix(%q) accepted", bad)
 		}
 	}

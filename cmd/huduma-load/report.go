@@ -100,7 +100,10 @@ func (r loadResult) find(o op) (series, bool) {
 	return series{}, false
 }
 
-// targetLines says whether each of issue 3's targets is met.
+// targetLines says whether each of issue 3's targets is met. Creation is judged where it runs
+// alone (create) and beside staff at work (staff: 16 clients creating flat out, status changes and
+// inbox pages at a pace); the phases that run status changes or inbox pages flat out (status,
+// inbox, mixed) measure capacity and are reported, not judged.
 func targetLines(w io.Writer, engine string, phases []phaseResult, pgbenchTPS float64) {
 	const p99 = 50 * time.Millisecond
 	verdict := func(ok bool) string {
@@ -116,11 +119,20 @@ func targetLines(w io.Writer, engine string, phases []phaseResult, pgbenchTPS fl
 				continue
 			}
 			q := s.quantile(0.99)
-			line := fmt.Sprintf("- %s, %s phase, %s: p99 %s ms (target ≤ 50): %s", engine, p.Name, o, ms(q), verdict(q <= p99))
+			judged := p.Name == "create" || p.Name == "staff"
+			line := fmt.Sprintf("- %s, %s phase, %s: p99 %s ms", engine, p.Name, o, ms(q))
+			if judged {
+				line += " (target ≤ 50): " + verdict(q <= p99)
+			} else {
+				line += " (capacity: no target)"
+			}
 			if o == opCreate && pgbenchTPS > 0 {
 				rate := s.rate(p.Load.Elapsed)
-				line += fmt.Sprintf("; %.0f/s against half of pgbench's %.0f tps = %.0f: %s (%.0f%% of pgbench)", rate, pgbenchTPS, pgbenchTPS/2,
-					verdict(rate >= pgbenchTPS/2), 100*rate/pgbenchTPS)
+				line += fmt.Sprintf("; %.0f/s against half of pgbench's %.0f tps = %.0f", rate, pgbenchTPS, pgbenchTPS/2)
+				if p.Name == "create" {
+					line += ": " + verdict(rate >= pgbenchTPS/2)
+				}
+				line += fmt.Sprintf(" (%.0f%% of pgbench)", 100*rate/pgbenchTPS)
 			}
 			fmt.Fprintln(w, line)
 		}

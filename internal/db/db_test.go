@@ -32,6 +32,27 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	})
 }
 
+// TestPostgresOnlyMigration: a .postgres.sql migration tunes PostgreSQL and is only recorded on
+// SQLite, so both engines stand at the same version.
+func TestPostgresOnlyMigration(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		var recorded int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = '0007_requests_autovacuum.postgres.sql'`).Scan(&recorded); err != nil || recorded != 1 {
+			t.Fatalf("0007 recorded %d times (%v), want once", recorded, err)
+		}
+		if d.Kind() != db.Postgres {
+			return
+		}
+		var opts string
+		if err := d.QueryRowContext(ctx, `SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'requests'`).Scan(&opts); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(opts, "autovacuum_vacuum_insert_scale_factor=0.01") {
+			t.Errorf("requests reloptions %q: the autovacuum tuning is missing", opts)
+		}
+	})
+}
+
 // TestConstraintsMapToCodes: the database enforces integrity, and its refusals become coded errors
 // the same way on both engines.
 func TestConstraintsMapToCodes(t *testing.T) {

@@ -14,11 +14,14 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// Migration is one embedded SQL file, named NNNN_what.sql.
+// Migration is one embedded SQL file, named NNNN_what.sql, or NNNN_what.postgres.sql for
+// tuning that only PostgreSQL has (on SQLite its version is recorded and nothing run, so both
+// engines count versions alike).
 type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+	Only    Engine // "" for both engines
 }
 
 // Migrations lists the embedded migrations in order.
@@ -39,7 +42,11 @@ func Migrations() ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Migration{Version: v, Name: name, SQL: string(b)})
+		m := Migration{Version: v, Name: name, SQL: string(b)}
+		if strings.HasSuffix(name, ".postgres.sql") {
+			m.Only = Postgres
+		}
+		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	return out, nil
@@ -84,6 +91,9 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 		tx, err := d.BeginTx(ctx, nil)
 		if err != nil {
 			return applied, err
+		}
+		if m.Only != "" && m.Only != d.Engine {
+			m.SQL = "SELECT 1" // not for this engine: recorded, nothing run
 		}
 		if _, err := tx.ExecContext(ctx, Expand(d.Engine, m.SQL)); err != nil {
 			tx.Rollback()
