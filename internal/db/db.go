@@ -139,6 +139,7 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 type Handle interface {
 	Querier
 	InTx(ctx context.Context, fn func(tx *sql.Tx) error) error
+	WriteNew(ctx context.Context, table string, build func(id int64) ([]Stmt, error)) (int64, error)
 	Kind() Engine
 }
 

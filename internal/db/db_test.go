@@ -115,3 +115,74 @@ func TestOpenErrors(t *testing.T) {
 		t.Errorf("the password leaked into the error: %s", msg)
 	}
 }
+
+// TestWriteNewIsOneTransaction: the statements of WriteNew see the id it took and all land, or,
+// when one fails, none does — on PostgreSQL's pipelined batch as on SQLite's transaction, and
+// inside a transaction already open.
+func TestWriteNewIsOneTransaction(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		now := time.Now().UTC()
+		var cal int64
+		if err := d.QueryRowContext(ctx, `INSERT INTO calendars (code, name, windows, created_at, updated_at) VALUES ('W', 'W', '[]', $1, $1) RETURNING id`, now).Scan(&cal); err != nil {
+			t.Fatal(err)
+		}
+		centre := func(code string) func(id int64) ([]db.Stmt, error) {
+			return func(id int64) ([]db.Stmt, error) {
+				return []db.Stmt{
+					{SQL: `INSERT INTO centres (id, code, name, kind, county, calendar_id, created_at, updated_at) VALUES ($1, $2, 'Test', 'huduma_centre', 'Nairobi', $3, $4, $4)`,
+						Args: []any{id, code, cal, now}},
+					{SQL: `INSERT INTO audit_log (at, actor_name, action, entity, entity_id, summary, before_json, after_json) VALUES ($1, 'test', 'create', 'centre', $2, 'made', '', '')`,
+						Args: []any{now, code}},
+				}, nil
+			}
+		}
+		count := func(q string, args ...any) int {
+			var n int
+			if err := d.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		id, err := d.WriteNew(ctx, "centres", centre("WN-1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := count(`SELECT COUNT(*) FROM centres WHERE id = $1 AND code = 'WN-1'`, id); got != 1 {
+			t.Fatalf("the centre is not stored under the id WriteNew returned (%d)", id)
+		}
+		again, err := d.WriteNew(ctx, "centres", centre("WN-2"))
+		if err != nil || again <= id {
+			t.Fatalf("second id %d after %d (%v)", again, id, err)
+		}
+		// A taken code fails the first statement, and nothing is written.
+		if _, err := d.WriteNew(ctx, "centres", centre("WN-1")); !apperr.Is(err, apperr.Conflict) {
+			t.Errorf("a taken code: %v, want conflict", err)
+		}
+		if got := count(`SELECT COUNT(*) FROM audit_log WHERE entity = 'centre' AND entity_id = 'WN-1'`); got != 1 {
+			t.Errorf("%d audit rows for WN-1, want 1", got)
+		}
+		// The first statement succeeds and the last fails (an actor who does not exist): the first
+		// is taken back.
+		failing := func(id int64) ([]db.Stmt, error) {
+			stmts, _ := centre("WN-4")(id)
+			stmts[1].SQL = `INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id) VALUES ($1, 987654, 'ghost', 'create', 'centre', $2)`
+			return stmts, nil
+		}
+		if _, err := d.WriteNew(ctx, "centres", failing); !apperr.Is(err, apperr.Invalid) {
+			t.Errorf("a missing actor: %v, want invalid", err)
+		}
+		if got := count(`SELECT COUNT(*) FROM centres WHERE code = 'WN-4'`); got != 0 {
+			t.Error("a failed WriteNew kept its first statement's row")
+		}
+		// Inside an open transaction, the caller's rollback takes it all back.
+		_ = d.InTx(ctx, func(tx *sql.Tx) error {
+			if _, err := db.Within(tx, d.Kind()).WriteNew(ctx, "centres", centre("WN-3")); err != nil {
+				t.Fatal(err)
+			}
+			return errors.New("roll back")
+		})
+		if got := count(`SELECT COUNT(*) FROM centres WHERE code = 'WN-3'`); got != 0 {
+			t.Error("a rolled-back transaction kept WriteNew's row")
+		}
+	})
+}

@@ -59,18 +59,34 @@ func ScheduleAll(ctx context.Context, tx *sql.Tx, list []New) error {
 	if len(list) == 0 {
 		return nil
 	}
+	st, err := ScheduleStmt(list)
+	if err != nil {
+		return err
+	}
+	if err := st.Exec(ctx, tx); err != nil {
+		return fmt.Errorf("jobs: schedule %s…: %w", list[0].Key, err)
+	}
+	return nil
+}
+
+// ScheduleStmt is the statement ScheduleAll runs, for a caller that sends it with others
+// (db.WriteNew). list must not be empty.
+func ScheduleStmt(list []New) (db.Stmt, error) {
+	if len(list) == 0 {
+		return db.Stmt{}, errors.New("jobs: schedule: no jobs")
+	}
 	var values []string
 	args := make([]any, 0, 4*len(list))
 	for _, j := range list {
 		if strings.TrimSpace(j.Kind) == "" || strings.TrimSpace(j.Key) == "" {
-			return fmt.Errorf("jobs: schedule: a job needs a kind and a key (kind %q, key %q)", j.Kind, j.Key)
+			return db.Stmt{}, fmt.Errorf("jobs: schedule: a job needs a kind and a key (kind %q, key %q)", j.Kind, j.Key)
 		}
 		if j.RunAt.IsZero() {
-			return fmt.Errorf("jobs: schedule %s: no run time", j.Key)
+			return db.Stmt{}, fmt.Errorf("jobs: schedule %s: no run time", j.Key)
 		}
 		body, err := json.Marshal(j.Payload)
 		if err != nil {
-			return fmt.Errorf("jobs: schedule %s: payload: %w", j.Key, err)
+			return db.Stmt{}, fmt.Errorf("jobs: schedule %s: payload: %w", j.Key, err)
 		}
 		n := len(args)
 		values = append(values, fmt.Sprintf("($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4))
@@ -78,13 +94,10 @@ func ScheduleAll(ctx context.Context, tx *sql.Tx, list []New) error {
 	}
 	// ON CONFLICT (both engines) rather than catching the unique violation: on PostgreSQL a failed
 	// statement would abort the caller's whole transaction.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, key, run_at, payload) VALUES `+strings.Join(values, ", ")+`
+	return db.Stmt{SQL: `INSERT INTO jobs (kind, key, run_at, payload) VALUES ` + strings.Join(values, ", ") + `
 		ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, run_at = excluded.run_at, payload = excluded.payload,
 			status = 'pending', attempts = 0, last_error = '', done_at = NULL
-		WHERE jobs.status = 'cancelled'`, args...); err != nil {
-		return fmt.Errorf("jobs: schedule %s…: %w", list[0].Key, err)
-	}
-	return nil
+		WHERE jobs.status = 'cancelled'`, Args: args}, nil
 }
 
 // Reschedule moves the pending job with key to runAt (the SLA clock paused and resumed, a holiday

@@ -58,22 +58,31 @@ type Outgoing struct {
 // validated and normalised (see NormalisePhone). A message whose DedupeKey is already in the outbox
 // is not an error: Enqueue returns nil and adds nothing.
 func Enqueue(ctx context.Context, tx *sql.Tx, now time.Time, m Message) error {
-	m, err := validate(m)
+	st, err := EnqueueStmt(now, m)
 	if err != nil {
 		return err
+	}
+	if err := st.Exec(ctx, tx); err != nil {
+		return fmt.Errorf("enqueue %s message: %w", m.Channel, err)
+	}
+	return nil
+}
+
+// EnqueueStmt checks m and returns the statement Enqueue runs, for a caller that sends it with
+// others (db.WriteNew).
+func EnqueueStmt(now time.Time, m Message) (db.Stmt, error) {
+	m, err := validate(m)
+	if err != nil {
+		return db.Stmt{}, err
 	}
 	now = dbTime(now)
 	// ON CONFLICT DO NOTHING (both engines) rather than catching the unique violation: on
 	// PostgreSQL a failed statement would abort the caller's whole transaction.
-	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (channel, recipient, subject, body, status, attempts,
+	return db.Stmt{SQL: `INSERT INTO outbox (channel, recipient, subject, body, status, attempts,
 			next_attempt_at, dedupe_key, request_id, created_at)
 		VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7, $5)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
-		m.Channel, m.To, m.Subject, m.Body, now, nullString(m.DedupeKey), nullID(m.RequestID))
-	if err != nil {
-		return fmt.Errorf("enqueue %s message: %w", m.Channel, err)
-	}
-	return nil
+		Args: []any{m.Channel, m.To, m.Subject, m.Body, now, nullString(m.DedupeKey), nullID(m.RequestID)}}, nil
 }
 
 // validate checks m and returns it normalised.

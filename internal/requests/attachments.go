@@ -47,11 +47,14 @@ func (a *NewAttachment) check() string {
 }
 
 func storeAttachment(ctx context.Context, tx *sql.Tx, requestID, eventID int64, now time.Time, a NewAttachment) error {
+	return attachmentStmt(requestID, eventID, now, a).Exec(ctx, tx)
+}
+
+func attachmentStmt(requestID, eventID int64, now time.Time, a NewAttachment) db.Stmt {
 	sum := sha256.Sum256(a.Data)
-	_, err := tx.ExecContext(ctx, `INSERT INTO attachments (request_id, event_id, filename, content_type, size, sha256, data, public, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, requestID, nullID(eventID), a.Filename, http.DetectContentType(a.Data), len(a.Data),
-		hex.EncodeToString(sum[:]), a.Data, a.Public, now.UTC())
-	return err
+	return db.Stmt{SQL: `INSERT INTO attachments (request_id, event_id, filename, content_type, size, sha256, data, public, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, Args: []any{requestID, nullID(eventID), a.Filename, http.DetectContentType(a.Data), len(a.Data),
+		hex.EncodeToString(sum[:]), a.Data, a.Public, now.UTC()}}
 }
 
 // Attach adds a file to a request, with an event.

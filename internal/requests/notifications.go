@@ -13,21 +13,26 @@ import (
 // tellCitizen queues an SMS (and an e-mail when the citizen gave one) in the caller's transaction.
 // key makes it idempotent: the same event never messages twice.
 func (s *Store) tellCitizen(ctx context.Context, tx *sql.Tx, r Request, key, text string) error {
-	now := s.now()
-	if r.Citizen.Phone != "" {
-		if err := notify.Enqueue(ctx, tx, now, notify.Message{Channel: "sms", To: r.Citizen.Phone, Body: text,
-			DedupeKey: fmt.Sprintf("req:%d:%s:sms", r.ID, key), RequestID: r.ID}); err != nil {
-			return err
-		}
-	}
-	if r.Citizen.Email != "" {
-		if err := notify.Enqueue(ctx, tx, now, notify.Message{Channel: "email", To: r.Citizen.Email,
-			Subject: "Huduma request " + r.Reference, Body: text,
-			DedupeKey: fmt.Sprintf("req:%d:%s:email", r.ID, key), RequestID: r.ID}); err != nil {
+	for _, m := range citizenMessages(r, key, text) {
+		if err := notify.Enqueue(ctx, tx, s.now(), m); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// citizenMessages are the messages tellCitizen queues.
+func citizenMessages(r Request, key, text string) []notify.Message {
+	var out []notify.Message
+	if r.Citizen.Phone != "" {
+		out = append(out, notify.Message{Channel: "sms", To: r.Citizen.Phone, Body: text,
+			DedupeKey: fmt.Sprintf("req:%d:%s:sms", r.ID, key), RequestID: r.ID})
+	}
+	if r.Citizen.Email != "" {
+		out = append(out, notify.Message{Channel: "email", To: r.Citizen.Email, Subject: "Huduma request " + r.Reference, Body: text,
+			DedupeKey: fmt.Sprintf("req:%d:%s:email", r.ID, key), RequestID: r.ID})
+	}
+	return out
 }
 
 // tellStaff e-mails the staff accounts chosen by cond (an SQL condition on users u), e.g. the

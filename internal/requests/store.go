@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/mail"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/db"
+	"github.com/huduma-ke/huduma/internal/jobs"
 	"github.com/huduma-ke/huduma/internal/notify"
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
@@ -169,64 +169,63 @@ func (s *Store) Create(ctx context.Context, actor Actor, n NewRequest) (Created,
 	if len(n.Fields) > 0 {
 		r.Fields = n.Fields
 	}
-	var replay *Request
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var parentID any
-		if n.ParentRef != "" {
-			if err := tx.QueryRowContext(ctx, `SELECT id FROM requests WHERE reference = $1`, NormaliseReference(n.ParentRef)).Scan(&r.ParentID); err != nil {
-				return apperr.New(apperr.Invalid, "No request with reference %q to attach this one to.", n.ParentRef)
-			}
-			parentID = r.ParentID
+	if n.ParentRef != "" {
+		if err := s.db.QueryRowContext(ctx, `SELECT id FROM requests WHERE reference = $1`, NormaliseReference(n.ParentRef)).Scan(&r.ParentID); err != nil {
+			return Created{}, apperr.New(apperr.Invalid, "No request with reference %q to attach this one to.", n.ParentRef)
 		}
-		// One statement both stores the request and notices a retry: a taken reference or a known
-		// Idempotency-Key inserts nothing (and a concurrent retry waits here for the first to commit).
-		for attempt := 0; ; attempt++ {
-			r.Reference = newReference()
-			err := tx.QueryRowContext(ctx, `INSERT INTO requests (reference, tracking_hash, service_id, centre_id, agency_id, channel, status,
+	}
+	// The request, its first event, its attachments, its first SLA timer and the citizen's
+	// acknowledgement: one transaction, on PostgreSQL one round trip (db.WriteNew). A retried
+	// Idempotency-Key, or a reference already taken, fails the request's INSERT and so writes nothing.
+	for attempt := 0; ; attempt++ {
+		r.Reference = newReference()
+		_, err = s.db.WriteNew(ctx, "requests", func(id int64) ([]db.Stmt, error) {
+			r.ID = id
+			stmts := []db.Stmt{{SQL: `INSERT INTO requests (id, reference, tracking_hash, service_id, centre_id, agency_id, channel, status,
 				approval, citizen_name, citizen_phone, citizen_email, citizen_id_number, subject, description, fields, latitude, longitude,
 				address, parent_id, response_due_at, warn_at, resolution_due_at, idempotency_key, created_by, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)
-				ON CONFLICT DO NOTHING RETURNING id`,
-				r.Reference, keyHash, sv.ID, centre.ID, sv.AgencyID, n.Channel, approval, n.Citizen.Name, n.Citizen.Phone, n.Citizen.Email,
-				n.Citizen.IDNumber, n.Subject, n.Description, string(fields), n.Latitude, n.Longitude, n.Address, parentID,
-				utcPtr(dl.response), utcPtr(dl.warn), utcPtr(dl.resolution), nullString(n.IdempotencyKey), nullID(actor.ID), now).Scan(&r.ID)
-			if errors.Is(err, sql.ErrNoRows) && n.IdempotencyKey != "" {
-				first, err := getRequest(ctx, tx, "r.idempotency_key = $1", n.IdempotencyKey)
-				if err == nil {
-					replay = &first
-					return nil
-				} else if !apperr.Is(err, apperr.NotFound) {
-					return err
+				VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)`,
+				Args: []any{id, r.Reference, keyHash, sv.ID, centre.ID, sv.AgencyID, n.Channel, approval, n.Citizen.Name, n.Citizen.Phone, n.Citizen.Email,
+					n.Citizen.IDNumber, n.Subject, n.Description, string(fields), n.Latitude, n.Longitude, n.Address, nullID(r.ParentID),
+					utcPtr(dl.response), utcPtr(dl.warn), utcPtr(dl.resolution), nullString(n.IdempotencyKey), nullID(actor.ID), now}},
+				eventStmt(id, now, actor, "created", true, fmt.Sprintf("Request received by %s.", channelWords[n.Channel]), map[string]string{"channel": n.Channel}),
+			}
+			for _, a := range n.Attachments {
+				stmts = append(stmts, attachmentStmt(id, 0, now, a))
+			}
+			if t := s.nextTimer(r, cal); t != nil {
+				st, err := jobs.ScheduleStmt([]jobs.New{*t})
+				if err != nil {
+					return nil, err
 				}
+				stmts = append(stmts, st)
 			}
-			if errors.Is(err, sql.ErrNoRows) && attempt < 5 {
-				continue // a reference collision: 1 in 10^12 per pair, but never fail a citizen for it
+			text := fmt.Sprintf("Huduma: we received your request %s for %s.%s Track it: %s",
+				r.Reference, sv.Name, dueWords(r.ResolutionDue, cal), s.TrackingURL(r.Reference, key))
+			for _, m := range citizenMessages(r, "created", text) {
+				st, err := notify.EnqueueStmt(now, m)
+				if err != nil {
+					return nil, err
+				}
+				stmts = append(stmts, st)
 			}
-			if err != nil {
-				return err
-			}
+			return stmts, nil
+		})
+		if !apperr.Is(err, apperr.Conflict) {
 			break
 		}
-		body := fmt.Sprintf("Request received by %s.", channelWords[n.Channel])
-		if _, err := addEvent(ctx, tx, r.ID, now, actor, "created", true, body, map[string]string{"channel": n.Channel}); err != nil {
-			return err
-		}
-		for _, a := range n.Attachments {
-			if err := storeAttachment(ctx, tx, r.ID, 0, now, a); err != nil {
-				return err
+		if n.IdempotencyKey != "" {
+			if first, err2 := s.byIdempotencyKey(ctx, n.IdempotencyKey); err2 == nil {
+				return Created{Request: first}, nil // a retry: the first request, nothing new written
 			}
 		}
-		if err := s.scheduleTimers(ctx, tx, r, nil, cal); err != nil {
-			return err
+		if attempt == 5 {
+			break
 		}
-		return s.tellCitizen(ctx, tx, r, "created", fmt.Sprintf("Huduma: we received your request %s for %s.%s Track it: %s",
-			r.Reference, sv.Name, dueWords(r.ResolutionDue, cal), s.TrackingURL(r.Reference, key)))
-	})
+		// Otherwise the reference was taken: 1 in 10^12 per pair, but never fail a citizen for it.
+	}
 	if err != nil {
 		return Created{}, err
-	}
-	if replay != nil {
-		return Created{Request: *replay}, nil
 	}
 	return Created{Request: r, TrackingKey: key, New: true}, nil
 }

@@ -60,24 +60,41 @@ func (s *Store) scheduleTimers(ctx context.Context, tx *sql.Tx, r Request, befor
 			return err
 		}
 	}
+	if next := s.nextTimer(r, cal); next != nil {
+		return jobs.ScheduleAll(ctx, tx, []jobs.New{*next})
+	}
+	return nil
+}
+
+// nextTimer is the job a request's clock needs now: the warning, or the next ladder step; nil when
+// the clock is stopped, finished or has no deadline, or the ladder is at its top.
+func (s *Store) nextTimer(r Request, cal *worktime.Calendar) *jobs.New {
 	if r.ResolutionDue == nil || !r.Status.Open() || r.PausedAt != nil {
 		return nil
 	}
 	due := *r.ResolutionDue
 	if r.WarnAt != nil && r.WarnAt.Before(due) && r.Escalation == 0 {
-		return jobs.ScheduleAll(ctx, tx, []jobs.New{{Kind: JobWarn, Key: fmt.Sprintf("sla:%d:warn:%d", r.ID, due.Unix()),
-			RunAt: *r.WarnAt, Payload: timerPayload{RequestID: r.ID, Due: due}}})
+		return &jobs.New{Kind: JobWarn, Key: fmt.Sprintf("sla:%d:warn:%d", r.ID, due.Unix()),
+			RunAt: *r.WarnAt, Payload: timerPayload{RequestID: r.ID, Due: due}}
 	}
-	return s.scheduleStep(ctx, tx, r.ID, due, r.Escalation+1, cal)
+	return s.stepJob(r.ID, due, r.Escalation+1, cal)
+}
+
+// stepJob is ladder step (1 to 3) for the deadline due; nil past the last step.
+func (s *Store) stepJob(id int64, due time.Time, step int, cal *worktime.Calendar) *jobs.New {
+	if step > StepSecretariat {
+		return nil
+	}
+	return &jobs.New{Kind: JobEscalate, Key: fmt.Sprintf("sla:%d:esc%d:%d", id, step, due.Unix()),
+		RunAt: s.stepAt(cal, due, step), Payload: timerPayload{RequestID: id, Due: due, Step: step}}
 }
 
 // scheduleStep schedules ladder step (1 to 3) for the deadline due; past the last step, nothing.
 func (s *Store) scheduleStep(ctx context.Context, tx *sql.Tx, id int64, due time.Time, step int, cal *worktime.Calendar) error {
-	if step > StepSecretariat {
-		return nil
+	if j := s.stepJob(id, due, step, cal); j != nil {
+		return jobs.ScheduleAll(ctx, tx, []jobs.New{*j})
 	}
-	return jobs.ScheduleAll(ctx, tx, []jobs.New{{Kind: JobEscalate, Key: fmt.Sprintf("sla:%d:esc%d:%d", id, step, due.Unix()),
-		RunAt: s.stepAt(cal, due, step), Payload: timerPayload{RequestID: id, Due: due, Step: step}}})
+	return nil
 }
 
 // stepAt is when ladder step is due for the deadline due: the centre manager at the breach, each
