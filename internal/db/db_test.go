@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -185,4 +187,45 @@ func TestWriteNewIsOneTransaction(t *testing.T) {
 			t.Error("a rolled-back transaction kept WriteNew's row")
 		}
 	})
+}
+
+// TestSQLiteCheckpointsInTheBackground: with SQLite's own checkpoints off (they made an unlucky
+// commit wait for the whole log to be copied), the log still reaches the database file soon after
+// the writes, with no request doing it.
+func TestSQLiteCheckpointsInTheBackground(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ckpt.db")
+	d, err := db.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.ExecContext(ctx, `CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB)`); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(path)
+	err = d.InTx(ctx, func(tx *sql.Tx) error {
+		for i := range 1500 { // 6 MB, past the 1,000 pages at which SQLite would checkpoint by itself
+			if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (id, data) VALUES ($1, $2)`, i, make([]byte, 4096)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := os.Stat(path); now.Size() > before.Size()+1<<20 {
+		t.Fatalf("the commit copied the log itself (%d → %d bytes): automatic checkpoints are on", before.Size(), now.Size())
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		now, _ := os.Stat(path)
+		if now.Size() >= 6<<20 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file is %d bytes 5 s after the writes: no checkpoint ran", now.Size())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
