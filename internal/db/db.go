@@ -33,11 +33,16 @@ type DB struct {
 	Display string
 
 	stopCheckpoints func()        // SQLite: stops the background checkpointer and waits for it
-	writer          chan struct{} // SQLite: the one write transaction at a time, taken in turn
+	stopWriter      func()        // SQLite: stops the writer goroutine (groupcommit.go)
+	writes          chan *writeTx // SQLite: transactions waiting for the writer
+	writerQuit      chan struct{} // SQLite: closed when the writer stops
 }
 
 // Close stops the background work and closes the pool.
 func (d *DB) Close() error {
+	if d.stopWriter != nil {
+		d.stopWriter()
+	}
 	if d.stopCheckpoints != nil {
 		d.stopCheckpoints()
 	}
@@ -97,7 +102,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	d := &DB{DB: sqldb, Engine: engine, Display: mask(dsn)}
 	if engine == SQLite {
 		d.stopCheckpoints = checkpointInBackground(sqldb, time.Second)
-		d.writer = make(chan struct{}, 1)
+		d.stopWriter = d.startWriter()
 	}
 	return d, nil
 }
@@ -162,20 +167,12 @@ type Querier interface {
 }
 
 // InTx runs fn in one transaction, committing if it returns nil and rolling back otherwise.
-// Every state change in Huduma goes through here together with its audit record.
-//
-// SQLite lets one transaction write at a time. Left to itself, a writer that finds the database
-// busy sleeps and retries with growing pauses (up to 100 ms each), so under load some wait
-// seconds while others pass them: creation's p99 was 125 ms and its worst 1.8 s. Writers of this
-// process therefore queue here, in turn, and only the one at the front opens its transaction.
+// Every state change in Huduma goes through here together with its audit record. On SQLite the
+// transaction is run by the writer goroutine, possibly committed together with others that were
+// waiting (groupcommit.go); fn's work stands or falls alone all the same.
 func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if d.writer != nil {
-		select {
-		case d.writer <- struct{}{}:
-			defer func() { <-d.writer }()
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	if d.writes != nil {
+		return d.inWriter(ctx, fn)
 	}
 	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {

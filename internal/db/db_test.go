@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -228,4 +230,41 @@ func TestSQLiteCheckpointsInTheBackground(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestConcurrentTransactionsStandAlone: transactions running at once (on SQLite, committed
+// together by the writer) keep their own fate: the failing ones leave nothing, the others all land.
+func TestConcurrentTransactionsStandAlone(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		now := time.Now().UTC()
+		var wg sync.WaitGroup
+		errs := make([]error, 40)
+		for i := range errs {
+			wg.Go(func() {
+				errs[i] = d.InTx(ctx, func(tx *sql.Tx) error {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_name, action, entity, entity_id) VALUES ($1, 'test', 'create', 'group', $2)`,
+						now, fmt.Sprint(i)); err != nil {
+						return err
+					}
+					if i%3 == 0 {
+						return fmt.Errorf("transaction %d gives up", i)
+					}
+					return nil
+				})
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if (i%3 == 0) != (err != nil) {
+				t.Errorf("transaction %d: %v", i, err)
+			}
+		}
+		var n int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'group'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 26 { // 40 less the 14 multiples of 3
+			t.Errorf("%d rows stored, want 26", n)
+		}
+	})
 }

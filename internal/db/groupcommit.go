@@ -1,0 +1,139 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// SQLite writes one transaction at a time, and a commit costs about the same whether it carries
+// one request's rows or twenty: most of it is writing each changed page to the log, and the pages
+// near the end of each table and index are the same for every new request. So on SQLite the
+// transactions of this process are run by one writer goroutine, which takes every transaction
+// waiting when it is free and commits them together. Each runs inside its own savepoint: one
+// that fails is rolled back alone and its caller gets its error; the others commit. Every caller
+// returns only after the commit that carries its work, so nothing is acknowledged before it is
+// stored. (PostgreSQL does this itself: its commits share WAL flushes.)
+
+// maxGroup bounds a group, so that the first caller of a long queue does not wait for all of it.
+const maxGroup = 32
+
+type writeTx struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+// startWriter starts the writer goroutine; stop ends it once the queue is empty.
+func (d *DB) startWriter() (stop func()) {
+	d.writes = make(chan *writeTx)
+	quit := make(chan struct{})
+	d.writerQuit = quit
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			var first *writeTx
+			select {
+			case first = <-d.writes:
+			case <-quit:
+				return
+			}
+			group := []*writeTx{first}
+		gather:
+			for len(group) < maxGroup {
+				select {
+				case w := <-d.writes:
+					group = append(group, w)
+				default:
+					break gather
+				}
+			}
+			d.commitGroup(group)
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(quit) })
+		<-done
+	}
+}
+
+// inWriter hands fn to the writer goroutine and waits for the commit that carries it.
+func (d *DB) inWriter(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	w := &writeTx{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case d.writes <- w:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-d.writerQuit:
+		return sql.ErrConnDone
+	}
+	return <-w.done
+}
+
+func (d *DB) commitGroup(group []*writeTx) {
+	finish := func(err error) {
+		for _, w := range group {
+			if w != nil {
+				w.done <- err
+			}
+		}
+	}
+	tx, err := d.BeginTx(context.Background(), nil)
+	if err != nil {
+		finish(fmt.Errorf("begin: %w", err))
+		return
+	}
+	if len(group) == 1 { // alone: no savepoint needed
+		if err := runFnTx(group[0], tx); err != nil {
+			_ = tx.Rollback()
+			finish(MapError(d.Engine, err))
+			return
+		}
+		finish(MapError(d.Engine, commit(tx)))
+		return
+	}
+	for i, w := range group {
+		if _, err := tx.ExecContext(context.Background(), `SAVEPOINT write`); err != nil {
+			_ = tx.Rollback()
+			finish(fmt.Errorf("savepoint: %w", err))
+			return
+		}
+		fnErr := runFnTx(w, tx)
+		if fnErr == nil {
+			_, err = tx.ExecContext(context.Background(), `RELEASE write`)
+		} else {
+			_, err = tx.ExecContext(context.Background(), `ROLLBACK TO write`)
+			if err == nil {
+				_, err = tx.ExecContext(context.Background(), `RELEASE write`)
+			}
+		}
+		if err != nil { // the transaction itself is broken (an interrupted statement): nobody's work stands
+			_ = tx.Rollback()
+			finish(fmt.Errorf("write group: %w", errors.Join(err, fnErr)))
+			return
+		}
+		if fnErr != nil {
+			w.done <- MapError(d.Engine, fnErr)
+			group[i] = nil
+		}
+	}
+	finish(MapError(d.Engine, commit(tx)))
+}
+
+func runFnTx(w *writeTx, tx *sql.Tx) error {
+	if err := w.ctx.Err(); err != nil {
+		return err // given up before its turn
+	}
+	return w.fn(tx)
+}
+
+func commit(tx *sql.Tx) error {
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
