@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -265,6 +266,62 @@ func TestConcurrentTransactionsStandAlone(t *testing.T) {
 		}
 		if n != 26 { // 40 less the 14 multiples of 3
 			t.Errorf("%d rows stored, want 26", n)
+		}
+	})
+}
+
+// TestReusedStatementsKeepNoState: SQLite writes reuse each connection's prepared statement; a
+// run must not see the last one's values, and a failed run must not spoil the next.
+func TestReusedStatementsKeepNoState(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		const insert = `INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id) VALUES ($1, $2, $3, 'create', 'reuse', $4)`
+		now := time.Now().UTC()
+		var admin int64
+		if err := d.QueryRowContext(ctx, `INSERT INTO users (username, name, email, password_hash, role, created_at, updated_at)
+			VALUES ('reuse', 'Reuse', '', 'x', 'national_admin', $1, $1) RETURNING id`, now).Scan(&admin); err != nil {
+			t.Fatal(err)
+		}
+		err := d.InTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, insert, now, admin, "with actor", "1"); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, insert, now, nil, "no actor", "2"); err != nil {
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.InTx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, insert, now, 987654, "ghost", "3")
+			return err
+		}); !apperr.Is(err, apperr.Invalid) {
+			t.Fatalf("an actor who does not exist: %v, want invalid", err)
+		}
+		if err := d.InTx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, insert, now, nil, "after the failure", "4")
+			return err
+		}); err != nil {
+			t.Fatalf("the statement after a failed run: %v", err)
+		}
+		rows, err := d.QueryContext(ctx, `SELECT entity_id, COALESCE(actor_id, 0), actor_name FROM audit_log WHERE entity = 'reuse' ORDER BY entity_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var id, name string
+			var actor int64
+			if err := rows.Scan(&id, &actor, &name); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%s:%v:%s", id, actor == admin, name))
+		}
+		want := []string{"1:true:with actor", "2:false:no actor", "4:false:after the failure"}
+		if !slices.Equal(got, want) {
+			t.Errorf("stored %v, want %v", got, want)
 		}
 	})
 }
