@@ -323,5 +323,36 @@ func TestReusedStatementsKeepNoState(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("stored %v, want %v", got, want)
 		}
+		// The same query read twice at once on one connection: each reader gets its own rows.
+		// (PostgreSQL's protocol allows no second query while rows are open: SQLite only.)
+		if d.Kind() != db.SQLite {
+			return
+		}
+		const byEntity = `SELECT entity_id FROM audit_log WHERE entity = $1 ORDER BY entity_id`
+		err = d.InTx(ctx, func(tx *sql.Tx) error {
+			outer, err := tx.QueryContext(ctx, byEntity, "reuse")
+			if err != nil {
+				return err
+			}
+			defer outer.Close()
+			var pairs []string
+			for outer.Next() {
+				var a, b string
+				if err := outer.Scan(&a); err != nil {
+					return err
+				}
+				if err := tx.QueryRowContext(ctx, byEntity, "reuse").Scan(&b); err != nil {
+					return err
+				}
+				pairs = append(pairs, a+b)
+			}
+			if !slices.Equal(pairs, []string{"11", "21", "41"}) {
+				t.Errorf("nested reads of one query: %v", pairs)
+			}
+			return outer.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	})
 }
