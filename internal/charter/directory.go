@@ -20,12 +20,13 @@ import (
 //
 // The values handed out share their slices with the snapshot: callers must not modify them.
 type Directory struct {
-	services    map[string]Service // by upper-case code
-	centres     map[string]Centre  // by upper-case code
-	centresByID map[int64]Centre
-	offered     map[[2]int64]bool // {centre id, service id}
-	offering    map[int64][]int64 // service id → centre ids that offer it, ascending
-	agencyHome  map[int64]int64   // agency id → its own lowest-id centre (its office)
+	services     map[string]Service // by upper-case code
+	servicesByID map[int64]Service
+	centres      map[string]Centre // by upper-case code
+	centresByID  map[int64]Centre
+	offered      map[[2]int64]bool // {centre id, service id}
+	offering     map[int64][]int64 // service id → centre ids that offer it, ascending
+	agencyHome   map[int64]int64   // agency id → its own lowest-id centre (its office)
 }
 
 const directoryTTL = 30 * time.Second
@@ -92,12 +93,14 @@ func (s *Store) buildDirectory(ctx context.Context) (*Directory, error) {
 		return nil, fmt.Errorf("directory: centre services: %w", err)
 	}
 	d := &Directory{
-		services: make(map[string]Service, len(services)), centres: make(map[string]Centre, len(centres)),
+		services: make(map[string]Service, len(services)), servicesByID: make(map[int64]Service, len(services)),
+		centres:     make(map[string]Centre, len(centres)),
 		centresByID: make(map[int64]Centre, len(centres)), offered: make(map[[2]int64]bool, len(pairs)),
 		offering: map[int64][]int64{}, agencyHome: map[int64]int64{},
 	}
 	for _, sv := range services {
 		d.services[sv.Code] = sv
+		d.servicesByID[sv.ID] = sv
 	}
 	for _, c := range centres { // by id, so the first an agency has is its home
 		d.centres[c.Code] = c
@@ -117,6 +120,18 @@ func (s *Store) buildDirectory(ctx context.Context) (*Directory, error) {
 func (d *Directory) Service(code string) (Service, bool) {
 	sv, ok := d.services[strings.ToUpper(strings.TrimSpace(code))]
 	return sv, ok
+}
+
+// ServiceByID finds a service by id.
+func (d *Directory) ServiceByID(id int64) (Service, bool) {
+	sv, ok := d.servicesByID[id]
+	return sv, ok
+}
+
+// CentreByID finds a centre by id.
+func (d *Directory) CentreByID(id int64) (Centre, bool) {
+	c, ok := d.centresByID[id]
+	return c, ok
 }
 
 // Centre finds a centre by code.
