@@ -228,7 +228,7 @@ func (s *Store) CallNext(ctx context.Context, o Officer, counterID int64) (Ticke
 			return apperr.New(apperr.Conflict, "Finish ticket %s first (complete, transfer, park or mark no-show).", ss.CurrentNum)
 		}
 		for attempt := 0; attempt < 5; attempt++ {
-			heads, err := s.heads(ctx, tx, ss)
+			heads, err := s.heads(ctx, tx, ss, "rank_at")
 			if err != nil {
 				return err
 			}
@@ -242,7 +242,7 @@ func (s *Store) CallNext(ctx context.Context, o Officer, counterID int64) (Ticke
 				return int(a.id - b.id)
 			})
 			if next.priority != "" { // it may be overtaking: is someone waiting too long behind it?
-				if oldest, ok, err := s.overtaken(ctx, tx, ss, heads); err != nil {
+				if oldest, ok, err := s.overtaken(ctx, tx, ss); err != nil {
 					return err
 				} else if ok {
 					next = oldest
@@ -270,16 +270,16 @@ func (s *Store) CallNext(ctx context.Context, o Officer, counterID int64) (Ticke
 	return t, err
 }
 
-// heads reads the first waiting ticket of each service in the session's profile: one short index
-// read per service (tickets_waiting), however long the lines.
-func (s *Store) heads(ctx context.Context, tx *sql.Tx, ss Session) ([]head, error) {
+// heads reads the first waiting ticket of each service in the session's profile, in the order
+// given (rank_at or queued_at): one short index read per service, however long the lines.
+func (s *Store) heads(ctx context.Context, tx *sql.Tx, ss Session, order string) ([]head, error) {
 	var parts []string
 	args := []any{ss.CentreID, ss.CounterID}
 	for _, id := range ss.Services {
 		args = append(args, id)
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT id, rank_at, queued_at, priority FROM tickets WHERE centre_id = $1
-			AND service_id = $%d AND status = 'waiting' AND (counter_only_id IS NULL OR counter_only_id = $2) ORDER BY rank_at, id LIMIT 1) h%d`,
-			len(args), len(args)))
+			AND service_id = $%d AND status = 'waiting' AND (counter_only_id IS NULL OR counter_only_id = $2) ORDER BY %s, id LIMIT 1) h%d`,
+			len(args), order, len(args)))
 	}
 	rows, err := tx.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	return db.Collect(rows, err, func(r db.Scanner) (head, error) {
@@ -292,27 +292,26 @@ func (s *Store) heads(ctx context.Context, tx *sql.Tx, ss Session) ([]head, erro
 
 // overtaken finds the longest-waiting ticket this counter could call and reports whether
 // MaxOvertakes tickets that joined after it have already been called.
-func (s *Store) overtaken(ctx context.Context, tx *sql.Tx, ss Session, heads []head) (head, bool, error) {
-	var oldest head
-	args := []any{ss.CentreID, ss.CounterID}
+func (s *Store) overtaken(ctx context.Context, tx *sql.Tx, ss Session) (head, bool, error) {
+	firsts, err := s.heads(ctx, tx, ss, "queued_at")
+	if err != nil || len(firsts) == 0 {
+		return head{}, false, err
+	}
+	oldest := slices.MinFunc(firsts, func(a, b head) int {
+		if c := a.queuedAt.Compare(b.queuedAt); c != 0 {
+			return c
+		}
+		return int(a.id - b.id)
+	})
+	args := []any{ss.CentreID, oldest.queuedAt}
 	var in []string
 	for _, id := range ss.Services {
 		args = append(args, id)
 		in = append(in, fmt.Sprintf("$%d", len(args)))
 	}
-	err := tx.QueryRowContext(ctx, `SELECT id, rank_at, queued_at, priority FROM tickets WHERE centre_id = $1 AND status = 'waiting'
-		AND service_id IN (`+strings.Join(in, ", ")+`) AND (counter_only_id IS NULL OR counter_only_id = $2)
-		ORDER BY queued_at, id LIMIT 1`, args...).Scan(&oldest.id, &oldest.rankAt, &oldest.queuedAt, &oldest.priority)
-	if errors.Is(err, sql.ErrNoRows) {
-		return head{}, false, nil
-	} else if err != nil {
-		return head{}, false, err
-	}
-	oldest.queuedAt = oldest.queuedAt.UTC()
 	var n int
-	args[1] = oldest.queuedAt // $2: the counter no longer matters, the time does
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE centre_id = $1 AND service_id IN (`+strings.Join(in, ", ")+`)
-		AND called_at >= $2 AND queued_at > $2`, args...).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE centre_id = $1 AND called_at >= $2 AND queued_at > $2
+		AND service_id IN (`+strings.Join(in, ", ")+`)`, args...).Scan(&n); err != nil {
 		return head{}, false, err
 	}
 	return oldest, n >= s.cfg.MaxOvertakes, nil

@@ -39,7 +39,7 @@ func at(s string) time.Time {
 
 // hall is the GPO Huduma Centre on a demo database, with a clock the test moves.
 type hall struct {
-	t        *testing.T
+	t        testing.TB
 	d        *db.DB
 	now      time.Time
 	charters *charter.Store
@@ -49,7 +49,7 @@ type hall struct {
 	dir      *charter.Directory
 }
 
-func newHall(t *testing.T, d *db.DB, start string) *hall {
+func newHall(t testing.TB, d *db.DB, start string) *hall {
 	t.Helper()
 	h := &hall{t: t, d: d, now: at(start)}
 	clock := func() time.Time { return h.now }

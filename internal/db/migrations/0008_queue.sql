@@ -75,8 +75,12 @@ CREATE TABLE tickets (
     near_sent BOOLEAN NOT NULL DEFAULT FALSE,         -- "your turn is near" sent
     UNIQUE (centre_id, day, number, leg)
 );
--- Call-next reads the head of each service's waiting line from here.
+-- Call-next reads the head of each service's waiting line from here, by rank and by time queued
+-- (the longest-waiting, whom nobody may overtake too often).
 CREATE INDEX tickets_waiting ON tickets (centre_id, service_id, rank_at, id) WHERE status = 'waiting';
+CREATE INDEX tickets_waiting_since ON tickets (centre_id, service_id, queued_at, id) WHERE status = 'waiting';
+-- ... and counts the calls made since then.
+CREATE INDEX tickets_called ON tickets (centre_id, called_at) WHERE called_at IS NOT NULL;
 -- The centre monitor and the estimates read today's tickets of a centre.
 CREATE INDEX tickets_day ON tickets (centre_id, day, status);
 CREATE INDEX tickets_counter ON tickets (counter_id, status) WHERE status IN ('called', 'serving', 'parked');
