@@ -60,6 +60,13 @@ const (
 	HandleRequests Permission = "requests.handle"
 	// ApproveRequests: decide on requests whose service needs approval — in scope.
 	ApproveRequests Permission = "requests.approve"
+	// ServeCounter: sign in at a counter of one's centre and call, serve and transfer tickets.
+	ServeCounter Permission = "queue.serve"
+	// MonitorQueue: watch a centre's queues live — centre managers their own, the secretariat and
+	// auditors all.
+	MonitorQueue Permission = "queue.monitor"
+	// ManageQueue: stop and resume tickets for a service, set quotas and cut-offs — in scope.
+	ManageQueue Permission = "queue.manage"
 )
 
 // grants says which roles hold each permission. Public and SignedIn are handled by the middleware.
@@ -76,6 +83,9 @@ var grants = map[Permission][]Role{
 	ViewRequests:    {Officer, CentreManager, AgencyAdmin, NationalAdmin, Auditor},
 	HandleRequests:  {Officer, CentreManager, AgencyAdmin, NationalAdmin},
 	ApproveRequests: {CentreManager, AgencyAdmin, NationalAdmin},
+	ServeCounter:    {Officer, CentreManager},
+	MonitorQueue:    {CentreManager, NationalAdmin, Auditor},
+	ManageQueue:     {CentreManager, NationalAdmin},
 }
 
 // Can reports whether the user's role holds p. It does not check scope: see CanAgency and CanCentre.

@@ -19,6 +19,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/dbtest"
 	"github.com/huduma-ke/huduma/internal/demo"
+	"github.com/huduma-ke/huduma/internal/queue"
 	"github.com/huduma-ke/huduma/internal/requests"
 	"github.com/huduma-ke/huduma/internal/web"
 	"golang.org/x/crypto/bcrypt"
@@ -35,6 +36,8 @@ type harness struct {
 	srv      *httptest.Server
 	charters *charter.Store
 	requests *requests.Store
+	queue    *queue.Store
+	users    *auth.Store
 	now      time.Time
 }
 
@@ -48,8 +51,11 @@ func newHarness(t *testing.T, d *db.DB) *harness {
 	if _, err := demo.Install(ctx, d, h.charters, users, h.requests); err != nil {
 		t.Fatalf("demo data: %v", err)
 	}
+	h.users = users
+	h.queue = queue.NewStore(d, clock, h.charters, h.requests, queue.Config{})
 	s, err := web.NewServer(web.Config{Version: "test", SignInPerMinute: 1000, APIPerSecond: 1000, IntakePerMinute: 1000},
-		web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock, Charters: h.charters, Auth: users, Requests: h.requests})
+		web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock, Charters: h.charters, Auth: users, Requests: h.requests,
+			Queue: h.queue})
 	if err != nil {
 		t.Fatal(err)
 	}

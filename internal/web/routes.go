@@ -112,6 +112,12 @@ func (s *Server) table() []route {
 		{"POST /api/v1/requests", auth.APIKeyHolder, true, s.apiCreateRequest},
 		{"GET /api/v1/requests", auth.APIKeyHolder, true, s.apiListRequests},
 		{"GET /api/v1/requests/{reference}", auth.APIKeyHolder, true, s.apiGetRequest},
+		// The queue API: kiosks, counter systems and boards of other makes (docs/api.md).
+		{"POST /api/v1/tickets", auth.APIKeyHolder, true, s.apiIssueTicket},
+		{"GET /api/v1/tickets/{id}", auth.APIKeyHolder, true, s.apiGetTicket},
+		{"POST /api/v1/tickets/{id}/complete", auth.APIKeyHolder, true, s.apiCompleteTicket},
+		{"GET /api/v1/centres/{code}/queue", auth.APIKeyHolder, true, s.apiCentreQueue},
+		{"POST /api/v1/counters/{id}/call-next", auth.APIKeyHolder, true, s.apiCallNext},
 
 		// Open311 GeoReport v2 (docs/open311.md), JSON or XML by extension; {file} is
 		// "{code}.{fmt}". Reading is public and shows no personal data. Posting is Public to the

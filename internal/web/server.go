@@ -12,6 +12,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/i18n"
+	"github.com/huduma-ke/huduma/internal/queue"
 	"github.com/huduma-ke/huduma/internal/requests"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -41,6 +42,7 @@ type Server struct {
 	charters *charter.Store
 	auth     *auth.Store
 	requests *requests.Store
+	queue    *queue.Store
 	tr       *i18n.Translator
 	pages    *pageSet
 	assets   *assets
@@ -59,6 +61,7 @@ type Deps struct {
 	Charters *charter.Store
 	Auth     *auth.Store
 	Requests *requests.Store
+	Queue    *queue.Store // nil: one over Charters and Requests with the default rules
 	// Callbacks are provider callbacks (delivery reports) mounted at their paths, unauthenticated
 	// by session: the provider authenticates them its own way.
 	Callbacks map[string]http.Handler
@@ -90,11 +93,14 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.Queue == nil {
+		d.Queue = queue.NewStore(d.DB, d.Now, d.Charters, d.Requests, queue.Config{})
+	}
 	reg := d.Registry
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, db: d.DB, log: d.Log, now: d.Now, charters: d.Charters, auth: d.Auth, requests: d.Requests, tr: tr, assets: as,
+	s := &Server{cfg: cfg, db: d.DB, log: d.Log, now: d.Now, charters: d.Charters, auth: d.Auth, requests: d.Requests, queue: d.Queue, tr: tr, assets: as,
 		metrics: newMetrics(reg, d.DB),
 		signIn:  newLimiter(float64(cfg.SignInPerMinute)/60, cfg.SignInPerMinute, d.Now),
 		api:     newLimiter(float64(cfg.APIPerSecond), 2*cfg.APIPerSecond, d.Now),
