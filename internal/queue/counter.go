@@ -267,6 +267,9 @@ func (s *Store) CallNext(ctx context.Context, o Officer, counterID int64) (Ticke
 		}
 		return apperr.New(apperr.Conflict, "Other counters are calling the same tickets; try again.")
 	})
+	if err == nil {
+		s.called(t.CentreID)
+	}
 	return t, err
 }
 
@@ -371,6 +374,9 @@ func (s *Store) Recall(ctx context.Context, o Officer, counterID int64) (Ticket,
 			VALUES ($1, $2, $3, $4, 'recall', $5)`, t.CentreID, t.ID, t.Number, ss.Counter, now)
 		return err
 	})
+	if err == nil {
+		s.called(t.CentreID)
+	}
 	return t, err
 }
 

@@ -63,6 +63,18 @@ type Store struct {
 	charters *charter.Store
 	requests *requests.Store
 	cfg      Config
+	// onCall is told, after the commit, that a centre's board has a new call (CallNext, Recall).
+	onCall func(centreID int64)
+}
+
+// OnCall sets the function told after each commit that adds a call to a centre's board: the hall
+// boards' hub reads the new calls from the database when it hears of one. Set it before serving.
+func (s *Store) OnCall(fn func(centreID int64)) { s.onCall = fn }
+
+func (s *Store) called(centreID int64) {
+	if s.onCall != nil {
+		s.onCall(centreID)
+	}
 }
 
 // NewStore returns a Store; reqs opens service requests from tickets that cannot be finished on the spot.

@@ -39,6 +39,12 @@ func (s *Server) table() []route {
 		{"GET /rate/{ref}", auth.Public, false, s.rateForm},
 		{"POST /rate/{ref}", auth.Public, false, s.rateSubmit},
 
+		// Walk-in queues: the hall board (public: ticket numbers and counters only).
+		// (board routes)
+
+		// Walk-in queues: the kiosk, joining from a phone, following a ticket.
+		// (kiosk routes)
+
 		// Signing in and out.
 		{"GET /signin", auth.Public, false, s.signInForm},
 		{"POST /signin", auth.Public, false, s.signInSubmit},
