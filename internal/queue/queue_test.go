@@ -484,3 +484,39 @@ func TestCountersNeverCallOneTicketTwice(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowLinkShowsOneVisit: the follow link finds its visit, through a transfer, and nothing
+// with a wrong key.
+func TestFollowLinkShowsOneVisit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHall(t, d, "2026-11-23 09:00")
+		mine := h.issue("NRB-01", "", "")
+		other := h.issue("NRB-01", "", "")
+		if mine.Key == "" || mine.Key == other.Key {
+			t.Fatalf("keys %q %q", mine.Key, other.Key)
+		}
+		got, err := h.q.Follow(ctx, mine.Ticket.ID, mine.Key)
+		if err != nil || got.ID != mine.Ticket.ID {
+			t.Fatalf("follow: %+v %v", got, err)
+		}
+		for _, c := range []struct {
+			id  int64
+			key string
+		}{{mine.Ticket.ID, other.Key}, {other.Ticket.ID, mine.Key}, {mine.Ticket.ID, ""}, {987654, mine.Key}} {
+			if _, err := h.q.Follow(ctx, c.id, c.key); !apperr.Is(err, apperr.NotFound) {
+				t.Errorf("follow %d with another key: %v", c.id, err)
+			}
+		}
+		o, counter := h.officer("gpo.officer", 1, "NRB-01")
+		if _, err := h.q.CallNext(ctx, o, counter); err != nil {
+			t.Fatal(err)
+		}
+		moved, err := h.q.Transfer(ctx, o, counter, "KRA-01", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := h.q.Follow(ctx, mine.Ticket.ID, mine.Key); err != nil || got.ID != moved.ID || got.ServiceCode != "KRA-01" {
+			t.Errorf("after the transfer the link shows %+v (%v), want the KRA leg", got, err)
+		}
+	})
+}

@@ -2,7 +2,12 @@ package queue
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -115,10 +120,12 @@ type NewTicket struct {
 	Channel     string // kiosk, web, sms, ussd, counter, appointment, api
 }
 
-// Issued is a new ticket with its place in line.
+// Issued is a new ticket with its place in line, and the secret of its follow link (shown once:
+// only its hash is stored).
 type Issued struct {
 	Ticket   Ticket
 	Estimate Estimate
+	Key      string
 }
 
 // Issue gives a ticket: the service must be offered at the centre, the centre open, the service
@@ -173,6 +180,7 @@ func (s *Store) Issue(ctx context.Context, actor audit.Actor, n NewTicket) (Issu
 		return Issued{}, err
 	}
 	var t Ticket
+	key, keyHash := newKey()
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		st, err := settingsOf(ctx, tx, centre.ID, sv.ID)
 		if err != nil {
@@ -201,8 +209,8 @@ func (s *Store) Issue(ctx context.Context, actor audit.Actor, n NewTicket) (Issu
 			ServiceNameSw: sv.NameSw, Day: p.day, Number: fmt.Sprintf("%s%03d", st.Prefix, seq), Leg: 1, Status: Waiting,
 			Priority: n.Priority, Channel: n.Channel, Phone: n.Phone, ArrivedAt: p.now, QueuedAt: p.now, RankAt: s.rankAt(p.now, n.Priority)}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO tickets (centre_id, service_id, day, number, leg, status, priority, channel, phone,
-			arrived_at, queued_at, rank_at) VALUES ($1, $2, $3, $4, 1, 'waiting', $5, $6, $7, $8, $8, $9) RETURNING id`,
-			t.CentreID, t.ServiceID, t.Day, t.Number, t.Priority, t.Channel, t.Phone, p.now, t.RankAt).Scan(&t.ID); err != nil {
+			arrived_at, queued_at, rank_at, key_hash) VALUES ($1, $2, $3, $4, 1, 'waiting', $5, $6, $7, $8, $8, $9, $10) RETURNING id`,
+			t.CentreID, t.ServiceID, t.Day, t.Number, t.Priority, t.Channel, t.Phone, p.now, t.RankAt, keyHash).Scan(&t.ID); err != nil {
 			return err
 		}
 		t.JourneyID = t.ID
@@ -217,7 +225,33 @@ func (s *Store) Issue(ctx context.Context, actor audit.Actor, n NewTicket) (Issu
 		return Issued{}, err
 	}
 	est, err := s.Estimate(ctx, t)
-	return Issued{Ticket: t, Estimate: est}, err
+	return Issued{Ticket: t, Estimate: est, Key: key}, err
+}
+
+// newKey makes a follow-link secret and its hash.
+func newKey() (key, hash string) {
+	b := make([]byte, 15)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand: " + err.Error())
+	}
+	key = base64.RawURLEncoding.EncodeToString(b)
+	return key, hashKey(key)
+}
+
+func hashKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+// Follow finds the visit a follow link names: the latest leg of the ticket journeyID, if key is
+// its secret. A wrong key and a missing ticket get the same answer.
+func (s *Store) Follow(ctx context.Context, journeyID int64, key string) (Ticket, error) {
+	var hash string
+	err := s.db.QueryRowContext(ctx, `SELECT key_hash FROM tickets WHERE id = $1`, journeyID).Scan(&hash)
+	if err != nil || hash == "" || subtle.ConstantTimeCompare([]byte(hash), []byte(hashKey(key))) != 1 {
+		return Ticket{}, apperr.New(apperr.NotFound, "No such ticket.")
+	}
+	return getTicket(ctx, s.db, "COALESCE(t.journey_id, t.id) = $1 ORDER BY t.leg DESC LIMIT 1", journeyID)
 }
 
 // rankAt is where a ticket joining now stands in the calling order.
