@@ -107,10 +107,12 @@ func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMa
 			}
 			return a.Name
 		},
-		"can":  func(u auth.User, p string) bool { return u.Can(auth.Permission(p)) },
-		"join": strings.Join,
-		"list": func(v ...string) []string { return v },
-		"add":  func(a, b int) int { return a + b },
+		"can":   func(u auth.User, p string) bool { return u.Can(auth.Permission(p)) },
+		"join":  strings.Join,
+		"list":  func(v ...string) []string { return v },
+		"add":   func(a, b int) int { return a + b },
+		"mins":  func(d time.Duration) int { return int(d.Minutes()) },
+		"hasID": func(ids []int64, id int64) bool { return slices.Contains(ids, id) },
 		"date": func(v any) string {
 			switch t := v.(type) {
 			case time.Time:

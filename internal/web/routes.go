@@ -54,6 +54,24 @@ func (s *Server) table() []route {
 		{"GET /staff", auth.SignedIn, false, s.staffHome},
 		{"POST /staff/duty", auth.HandleRequests, false, s.dutyToggle},
 
+		// The counter screen: officers serving tickets at their centre.
+		{"GET /staff/counter", auth.ServeCounter, false, s.counterScreen},
+		{"POST /staff/counter/signin", auth.ServeCounter, false, s.counterSignIn},
+		{"POST /staff/counter/signout", auth.ServeCounter, false, s.counterSignOut},
+		{"POST /staff/counter/call", auth.ServeCounter, false, s.counterCall},
+		{"POST /staff/counter/recall", auth.ServeCounter, false, s.counterRecall},
+		{"POST /staff/counter/noshow", auth.ServeCounter, false, s.counterNoShow},
+		{"POST /staff/counter/start", auth.ServeCounter, false, s.counterStart},
+		{"POST /staff/counter/park", auth.ServeCounter, false, s.counterPark},
+		{"POST /staff/counter/resume", auth.ServeCounter, false, s.counterResume},
+		{"POST /staff/counter/transfer", auth.ServeCounter, false, s.counterTransfer},
+		{"POST /staff/counter/complete", auth.ServeCounter, false, s.counterComplete},
+
+		// The centre monitor (scope: centre managers their own centre).
+		{"GET /staff/queue", auth.MonitorQueue, false, s.queueMonitorHome},
+		{"GET /staff/queue/{code}", auth.MonitorQueue, false, s.queueMonitor},
+		{"POST /staff/queue/{code}/pause", auth.ManageQueue, false, s.queuePause},
+
 		// Service requests (scope checked against each request).
 		{"GET /staff/requests", auth.ViewRequests, false, s.inbox},
 		{"GET /staff/workload", auth.ViewRequests, false, s.workload},
