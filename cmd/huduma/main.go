@@ -5,6 +5,7 @@
 //	huduma user add ...                            create a staff account
 //	huduma apikey create|revoke ...                keys for the requests API and Open311
 //	huduma calendar due|holidays ...               working-time arithmetic
+//	huduma simulate ...                            play a day at Huduma Centres through the queue
 package main
 
 import (
@@ -57,6 +58,7 @@ Usage:
   huduma apikey revoke --prefix hk_XXXXXXXX [--db DSN]
   huduma calendar due --from RFC3339 --within 30m|2h|1d|10d|6w
   huduma calendar holidays --year 2026
+  huduma simulate [--centres HC-GPO,...|all] [--customers 1000] [--day YYYY-MM-DD] [--speed 0] [--db DSN]
 
 DSN is a SQLite file path (default huduma.db) or a postgres:// URL.
 Environment: HUDUMA_ADDR, HUDUMA_DB, HUDUMA_DEMO, HUDUMA_SECURE_COOKIES, HUDUMA_LOG_LEVEL (see docs/configuration.md).
@@ -79,6 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runCalendar(ctx, args, e)
 	case "apikey":
 		return runAPIKey(ctx, args, e)
+	case "simulate":
+		return runSimulate(ctx, args, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

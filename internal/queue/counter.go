@@ -259,8 +259,7 @@ func (s *Store) CallNext(ctx context.Context, o Officer, counterID int64) (Ticke
 			if t, err = getTicket(ctx, tx, "t.id = $1", next.id); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO queue_calls (centre_id, ticket_id, number, counter_number, kind, at)
-				VALUES ($1, $2, $3, $4, 'call', $5)`, t.CentreID, t.ID, t.Number, ss.Counter, now); err != nil {
+			if err := addCall(ctx, tx, t, ss.Counter, "call", now); err != nil {
 				return err
 			}
 			return s.tellNear(ctx, tx, t, now)
@@ -344,6 +343,21 @@ func (s *Store) tellNear(ctx context.Context, tx *sql.Tx, called Ticket, now tim
 		DedupeKey: fmt.Sprintf("ticket:%d:near", id)})
 }
 
+// addCall puts a call on the centre's board. The boards read calls in id order and resume after
+// the last id they showed, so a centre's calls must commit in id order: two counters calling at
+// once on PostgreSQL could otherwise commit ids 11 then 10, and a board that had read 11 would
+// never show 10. Taking the centre's day row of queue_numbers first makes its calls take their
+// ids, and commit, one after the other. (SQLite's single writer does this by itself.)
+func addCall(ctx context.Context, tx *sql.Tx, t Ticket, counter int, kind string, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO queue_numbers (centre_id, day, prefix, last) VALUES ($1, $2, '#calls', 1)
+		ON CONFLICT (centre_id, day, prefix) DO UPDATE SET last = queue_numbers.last + 1`, t.CentreID, t.Day); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO queue_calls (centre_id, ticket_id, number, counter_number, kind, at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, t.CentreID, t.ID, t.Number, counter, kind, now)
+	return err
+}
+
 // current is the ticket called or being served at the session's counter.
 func current(ctx context.Context, tx *sql.Tx, ss Session) (Ticket, error) {
 	if ss.CurrentID == 0 {
@@ -370,9 +384,7 @@ func (s *Store) Recall(ctx context.Context, o Officer, counterID int64) (Ticket,
 			return err
 		}
 		t.Recalls++
-		_, err = tx.ExecContext(ctx, `INSERT INTO queue_calls (centre_id, ticket_id, number, counter_number, kind, at)
-			VALUES ($1, $2, $3, $4, 'recall', $5)`, t.CentreID, t.ID, t.Number, ss.Counter, now)
-		return err
+		return addCall(ctx, tx, t, ss.Counter, "recall", now)
 	})
 	if err == nil {
 		s.called(t.CentreID)

@@ -27,12 +27,17 @@ func (s *Store) Estimate(ctx context.Context, t Ticket) (Estimate, error) {
 		AND (rank_at < $3 OR (rank_at = $3 AND id <= $4))`, t.CentreID, t.ServiceID, t.RankAt, t.ID).Scan(&e.Position); err != nil {
 		return e, err
 	}
-	sessions, err := s.Sessions(ctx, t.CentreID)
+	rows, err := s.db.QueryContext(ctx, `SELECT cs.services FROM counter_sessions cs JOIN counters k ON k.id = cs.counter_id
+		WHERE k.centre_id = $1 AND cs.ended_at IS NULL`, t.CentreID)
+	profiles, err := db.Collect(rows, err, func(r db.Scanner) (string, error) {
+		var p string
+		return p, r.Scan(&p)
+	})
 	if err != nil {
 		return e, err
 	}
-	for _, ss := range sessions {
-		if slices.Contains(ss.Services, t.ServiceID) {
+	for _, p := range profiles {
+		if slices.Contains(parseServices(p), t.ServiceID) {
 			e.Counters++
 		}
 	}
@@ -246,7 +251,7 @@ func (s *Store) Snapshot(ctx context.Context, centreID int64) (Snapshot, error) 
 	return snap, nil
 }
 
-// Calls lists a centre's board calls after id `after` (0: today's latest), oldest first, at most
+// Calls lists a centre's board calls after id `after` (0: the latest ones), oldest first, at most
 // limit. A board that reconnects passes the last id it showed and so misses and repeats nothing.
 func (s *Store) Calls(ctx context.Context, centreID, after int64, limit int) ([]Call, error) {
 	if limit <= 0 || limit > 200 {

@@ -266,6 +266,9 @@ func (s *Store) rankAt(joined time.Time, priority string) time.Time {
 // has none. Its own transaction: two kiosks asking at once for two new services may pick the
 // same letter, and the loser tries the next.
 func (s *Store) ensureSettings(ctx context.Context, centreID, serviceID int64) (Settings, error) {
+	if st, err := settingsOf(ctx, s.db, centreID, serviceID); err == nil || !errors.Is(err, sql.ErrNoRows) {
+		return st, err // there already, as nearly always: no write transaction
+	}
 	for attempt := 0; ; attempt++ {
 		var st Settings
 		err := s.db.InTx(ctx, func(tx *sql.Tx) error {

@@ -40,10 +40,15 @@ func (s *Server) table() []route {
 		{"POST /rate/{ref}", auth.Public, false, s.rateSubmit},
 
 		// Walk-in queues: the hall board (public: ticket numbers and counters only).
-		// (board routes)
+		{"GET /centres/{code}/board", auth.Public, false, s.boardPage},
+		{"GET /centres/{code}/board/events", auth.Public, false, s.boardEvents},
 
 		// Walk-in queues: the kiosk, joining from a phone, following a ticket.
-		// (kiosk routes)
+		{"GET /centres/{code}/kiosk", auth.Public, false, s.kiosk},
+		{"POST /centres/{code}/kiosk", auth.Public, false, s.kioskSubmit},
+		{"GET /centres/{code}/join", auth.Public, false, s.joinForm},
+		{"POST /centres/{code}/join", auth.Public, false, s.joinSubmit},
+		{"GET /tickets/{id}", auth.Public, false, s.ticketPage}, // needs ?key=: a wrong or missing one is a 404
 
 		// Signing in and out.
 		{"GET /signin", auth.Public, false, s.signInForm},

@@ -6,11 +6,13 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/huduma-ke/huduma/internal/auth"
 	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/db"
+	"github.com/huduma-ke/huduma/internal/events"
 	"github.com/huduma-ke/huduma/internal/i18n"
 	"github.com/huduma-ke/huduma/internal/queue"
 	"github.com/huduma-ke/huduma/internal/requests"
@@ -50,7 +52,11 @@ type Server struct {
 	signIn   *limiter
 	api      *limiter
 	intake   *limiter
-	handler  http.Handler
+	// board hands each centre's new calls to its hall boards (board.go); shutdowns holds, per
+	// http.Server serving the boards, the channel closed when it shuts down.
+	board     *events.Hub[queue.Call]
+	shutdowns sync.Map
+	handler   http.Handler
 }
 
 // Deps are the parts a Server is made of.
@@ -107,6 +113,12 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 		// Citizens' forms (lodging, tracking): a person needs a few a minute, a script many.
 		intake: newLimiter(float64(cfg.IntakePerMinute)/60, cfg.IntakePerMinute, d.Now),
 	}
+	// One read of a centre's new calls per commit, however many boards watch it: the queue tells
+	// the hub after each commit that adds a call.
+	s.board = events.New(func(ctx context.Context, centreID, after int64) ([]queue.Call, error) {
+		return d.Queue.Calls(ctx, centreID, after, boardPage)
+	}, func(c queue.Call) int64 { return c.ID }, events.Options{Page: boardPage, Log: d.Log})
+	d.Queue.OnCall(s.board.Notify)
 	s.pages, err = loadPages(tr, as, cfg.Version)
 	if err != nil {
 		return nil, err
