@@ -6,14 +6,20 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/huduma-ke/huduma/internal/audit"
+	"github.com/huduma-ke/huduma/internal/auth"
 	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/demo"
 	"github.com/huduma-ke/huduma/internal/queue/sim"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // runSimulate handles "huduma simulate": a day at one or many Huduma Centres played through the
@@ -23,8 +29,10 @@ func runSimulate(ctx context.Context, args []string, e env) error {
 	var customers, counters int
 	var speed float64
 	var seed uint64
+	var cpuProfile string
 	c, _, err := parseConfig("simulate", args, e, func(fs *flag.FlagSet) {
-		fs.StringVar(&centres, "centres", "HC-GPO", "centre codes, comma-separated, or all (every Huduma Centre)")
+		fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the simulation to this file")
+		fs.StringVar(&centres, "centres", "HC-GPO", "centre codes, comma-separated; all (every Huduma Centre); or a number N (N centres, adding simulated ones like GPO if there are fewer)")
 		fs.IntVar(&customers, "customers", 1000, "customers a centre")
 		fs.StringVar(&day, "day", "", "the day to play, YYYY-MM-DD (default: today, or the next working day)")
 		fs.Float64Var(&speed, "speed", 0, "simulated seconds per second (60: an hour a minute); 0 as fast as possible")
@@ -51,7 +59,14 @@ func runSimulate(ctx context.Context, args []string, e env) error {
 		}
 	}
 	var codes []string
-	if centres == "all" {
+	if n, err := strconv.Atoi(centres); err == nil {
+		if n < 1 || n > 500 {
+			return usagef("--centres: give 1 to 500 centres")
+		}
+		if codes, err = simulatedCentres(ctx, a.charters, n); err != nil {
+			return err
+		}
+	} else if centres == "all" {
 		list, err := a.charters.Centres(ctx, charter.CentreFilter{Kind: "huduma_centre"})
 		if err != nil {
 			return err
@@ -81,9 +96,23 @@ func runSimulate(ctx context.Context, args []string, e env) error {
 			when = cal.NextOpening(when)
 		}
 	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	fmt.Fprintf(e.stderr, "Playing %d customers at each of %d centres...\n", customers, len(codes))
 	start := time.Now()
-	reps, err := sim.Run(ctx, a.db, a.auth, sim.Options{Centres: codes, Customers: customers, Day: when, Speed: speed, Counters: counters, Seed: seed})
+	// The simulated officers' accounts have random passwords nobody will type: hashed at bcrypt's
+	// lowest cost, or making 800 of them would take minutes before the day starts.
+	simUsers := auth.NewStore(a.db, time.Now, bcrypt.MinCost)
+	reps, err := sim.Run(ctx, a.db, simUsers, sim.Options{Centres: codes, Customers: customers, Day: when, Speed: speed, Counters: counters, Seed: seed})
 	took := time.Since(start)
 	if err != nil {
 		return usagef("%s", msg(err))
@@ -130,4 +159,53 @@ func mustCentreCalendar(ctx context.Context, cs *charter.Store, code string) int
 		return 0
 	}
 	return c.CalendarID
+}
+
+// simulatedCentres is n Huduma Centres: the ones there are, then as many more as needed, made
+// like the GPO centre (its calendar, counters and services) and marked demo, named HC-SIM-01….
+func simulatedCentres(ctx context.Context, cs *charter.Store, n int) ([]string, error) {
+	list, err := cs.Centres(ctx, charter.CentreFilter{Kind: "huduma_centre"})
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	for _, c := range list {
+		if len(codes) < n {
+			codes = append(codes, c.Code)
+		}
+	}
+	if len(codes) == n {
+		return codes, nil
+	}
+	model, err := cs.CentreByCode(ctx, "HC-GPO")
+	if err != nil {
+		return nil, fmt.Errorf("simulated centres are made like HC-GPO, which is missing: %w", err)
+	}
+	page, err := cs.Services(ctx, charter.ServiceFilter{CentreCode: model.Code, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, sv := range page.Services {
+		ids = append(ids, sv.ID)
+	}
+	for i := 1; len(codes) < n; i++ {
+		code := fmt.Sprintf("HC-SIM-%02d", i)
+		if slices.Contains(codes, code) {
+			continue
+		}
+		c, err := cs.CentreByCode(ctx, code)
+		if err != nil {
+			c, err = cs.SaveCentre(ctx, audit.Actor{Name: "simulator"}, charter.Centre{Code: code, Name: fmt.Sprintf("Simulated Huduma Centre %d", i),
+				Kind: "huduma_centre", County: "Nairobi", Address: "Simulation", CalendarID: model.CalendarID, Counters: model.Counters, Demo: true})
+			if err != nil {
+				return nil, err
+			}
+			if err := cs.SetCentreServices(ctx, audit.Actor{Name: "simulator"}, c.ID, ids); err != nil {
+				return nil, err
+			}
+		}
+		codes = append(codes, c.Code)
+	}
+	return codes, nil
 }

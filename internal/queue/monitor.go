@@ -57,8 +57,8 @@ func (s *Store) Estimate(ctx context.Context, t Ticket) (Estimate, error) {
 // serviceTime is the average of a service's latest services at a centre today, or its settings'
 // minutes per customer when there are none yet.
 func (s *Store) serviceTime(ctx context.Context, centreID, serviceID int64, day string) (time.Duration, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT served_at, done_at FROM tickets WHERE centre_id = $1 AND day = $2 AND service_id = $3
-		AND status = 'done' AND outcome <> 'transferred' AND served_at IS NOT NULL ORDER BY done_at DESC LIMIT `+itoa(recentServed),
+	rows, err := s.db.QueryContext(ctx, `SELECT served_at, done_at FROM tickets WHERE centre_id = $1 AND service_id = $3 AND status = 'done'
+		AND day = $2 AND outcome <> 'transferred' AND served_at IS NOT NULL ORDER BY done_at DESC LIMIT `+itoa(recentServed),
 		centreID, day, serviceID)
 	spans, err := db.Collect(rows, err, func(r db.Scanner) (time.Duration, error) {
 		var a, b time.Time
