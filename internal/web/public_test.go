@@ -167,3 +167,20 @@ func TestHealthAndMetrics(t *testing.T) {
 		wantStatus(t, res, body, http.StatusServiceUnavailable)
 	})
 }
+
+// TestLanguageSwitchKeepsTheQuery: switching language on a page reached by a link with a key
+// (a ticket, a tracked request) comes back to that same link.
+func TestLanguageSwitchKeepsTheQuery(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		c := h.anonymous()
+		_, body := c.get("/services?q=ID&agency=NRB")
+		if !strings.Contains(body, `/lang/sw?next=%2fservices%3fq%3dID%26agency%3dNRB`) {
+			t.Fatalf("the switch does not carry the query: %s", body[strings.Index(body, "/lang/"):][:120])
+		}
+		res, _ := c.get("/lang/sw?next=%2fservices%3fq%3dID%26agency%3dNRB")
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/services?q=ID&agency=NRB" {
+			t.Errorf("switch: %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
+	})
+}

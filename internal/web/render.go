@@ -36,6 +36,7 @@ type view struct {
 	Title   string
 	Path    string
 	Query   string
+	Here    string // path and query: where the language switch comes back to
 	Version string
 	Notice  string
 	Data    any
@@ -209,7 +210,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		return
 	}
 	v := view{Lang: ri.lang, Langs: i18n.Languages, User: ri.user, CSRF: ri.session.CSRF, Title: s.tr.T(ri.lang, title),
-		Path: r.URL.Path, Query: r.URL.RawQuery, Version: s.cfg.Version, Data: data}
+		Path: r.URL.Path, Query: r.URL.RawQuery, Here: r.URL.RequestURI(), Version: s.cfg.Version, Data: data}
 	if n := r.URL.Query().Get("notice"); n != "" {
 		if msg, ok := notices[n]; ok {
 			v.Notice = s.tr.T(ri.lang, msg)
