@@ -141,6 +141,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}()
 
 	errc := make(chan error, 1)
+	go srv.PollBoards(ctx, 2*time.Second) // calls made by other nodes or by huduma simulate
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:

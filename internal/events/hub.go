@@ -106,6 +106,32 @@ func (h *Hub[T]) Notify(key int64) {
 	h.wake(t)
 }
 
+// Poll notifies every watched key each interval, until ctx ends: items recorded by another
+// process or node, which cannot call Notify here, reach the subscribers within one interval.
+// Each tick costs one read per watched key, and none for keys nobody watches.
+func (h *Hub[T]) Poll(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-h.ctx.Done():
+			return
+		case <-t.C:
+			h.mu.Lock()
+			for _, tp := range h.topics {
+				if len(tp.subs) > 0 {
+					tp.notices++
+					tp.dirty = true
+					h.wake(tp)
+				}
+			}
+			h.mu.Unlock()
+		}
+	}
+}
+
 // wake starts the key's broadcaster if there is work and nobody doing it. Called with h.mu held.
 func (h *Hub[T]) wake(t *topic[T]) {
 	if t.running || !t.dirty || len(t.subs) == 0 || h.closed {

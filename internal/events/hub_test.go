@@ -518,3 +518,28 @@ func TestClose(t *testing.T) {
 	f.Add(1) // Notify after Close does nothing, and does not panic
 	f.hub.Close()
 }
+
+// TestPollFindsOtherWriters: items committed where no Notify reaches this hub (another process,
+// another node) are delivered at the next poll, and only to keys someone watches.
+func TestPollFindsOtherWriters(t *testing.T) {
+	f := newFake(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := f.hub.Subscribe(ctx, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := f.commit(1) // no Notify
+	f.commit(2)       // a key nobody watches
+	quiet(t, ch)
+	before := f.reads.Load()
+	go f.hub.Poll(ctx, 20*time.Millisecond)
+	if got := receive(t, ch, 1); got[0] != id {
+		t.Fatalf("polled %v, want %d", got, id)
+	}
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	if n := f.reads.Load() - before; n < 1 || n > 10 {
+		t.Errorf("%d reads in about 5 polls of one watched key", n)
+	}
+}

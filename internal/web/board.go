@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -253,3 +254,8 @@ func (s *Server) shutdownOf(r *http.Request) <-chan struct{} {
 	hs.RegisterOnShutdown(func() { close(ch) })
 	return ch
 }
+
+// PollBoards looks for new calls for every watched centre each interval, until ctx ends: calls
+// made by another process or node (huduma simulate, a second server) reach this server's boards
+// within one interval; calls made here reach them at once.
+func (s *Server) PollBoards(ctx context.Context, every time.Duration) { s.board.Poll(ctx, every) }
