@@ -82,7 +82,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			sqldb.SetConnMaxIdleTime(5 * time.Minute)
 		}
 	default:
-		sqldb, err = sql.Open("huduma-sqlite", sqliteDSN(dsn))
+		sqldb, err = sql.OpenDB(sqliteConnector{sqliteDSN(dsn)}), nil
 		if err == nil {
 			// One writer at a time is SQLite's rule; _txlock=immediate makes writers queue on
 			// busy_timeout instead of failing with SQLITE_BUSY half-way through a transaction.

@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"strings"
@@ -17,7 +16,15 @@ import (
 // after each run). A query whose statement is still being read (rows open) is prepared afresh
 // for the second reader rather than sharing it.
 
-func init() { sql.Register("huduma-sqlite", stmtCachingDriver{}) }
+// sqliteConnector opens SQLite connections through stmtCachingDriver for sql.OpenDB, so that no
+// driver has to be registered under a global name.
+type sqliteConnector struct{ dsn string }
+
+func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
+	return stmtCachingDriver{}.Open(c.dsn)
+}
+
+func (c sqliteConnector) Driver() driver.Driver { return stmtCachingDriver{} }
 
 // maxCachedStmts bounds a connection's cache; the application has a few dozen distinct writes.
 const maxCachedStmts = 256
