@@ -17,6 +17,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/demo"
 	"github.com/huduma-ke/huduma/internal/jobs"
 	"github.com/huduma-ke/huduma/internal/notify"
+	"github.com/huduma-ke/huduma/internal/queue"
 	"github.com/huduma-ke/huduma/internal/requests"
 	"github.com/huduma-ke/huduma/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
@@ -88,8 +89,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 
 	reg := prometheus.NewRegistry()
+	// The queue's SMS (appointment links) point at the public address, as request links do.
+	q := queue.NewStore(a.db, time.Now, a.charters, a.requests, queue.Config{PublicURL: c.publicURL})
 	srv, err := web.NewServer(web.Config{SecureCookies: c.secureCookies, Version: version, TrustProxy: c.trustProxy, APIPerSecond: c.apiRate},
-		web.Deps{DB: a.db, Log: log, Charters: a.charters, Auth: a.auth, Requests: a.requests, Registry: reg,
+		web.Deps{DB: a.db, Log: log, Charters: a.charters, Auth: a.auth, Requests: a.requests, Queue: q, Registry: reg,
 			Callbacks: map[string]http.Handler{"/callbacks/africastalking/delivery": notify.AfricasTalkingDeliveryHandler(a.db, time.Now, log)}})
 	if err != nil {
 		return err
@@ -136,6 +139,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 				return
 			case <-t.C:
 				srv.Sweep(ctx)
+				// Appointments whose day has closed without a check-in are no-shows.
+				if n, err := q.MarkNoShows(ctx, time.Now()); err != nil {
+					log.Error("marking appointment no-shows", "err", err)
+				} else if n > 0 {
+					log.Info("appointments marked as no-shows", "count", n)
+				}
 			}
 		}
 	}()

@@ -241,7 +241,9 @@ func (s *Store) CallNext(ctx context.Context, o Officer, counterID int64) (Ticke
 				}
 				return int(a.id - b.id)
 			})
-			if next.priority != "" { // it may be overtaking: is someone waiting too long behind it?
+			// Ranked ahead of its own queueing (a priority group, an appointment, a transfer), it may be
+			// overtaking: is someone waiting too long behind it?
+			if next.priority != "" || next.rankAt.Before(next.queuedAt) {
 				if oldest, ok, err := s.overtaken(ctx, tx, ss); err != nil {
 					return err
 				} else if ok {

@@ -39,6 +39,12 @@ type Config struct {
 	NearPosition int
 	// Standard is the charter's "attend to clients within 10 minutes of visit".
 	Standard time.Duration
+	// LateAfter is how long after its slot an appointment may check in and keep its place (15
+	// minutes): later, its ticket is ranked as a walk-in arriving then.
+	LateAfter time.Duration
+	// PublicURL is the site's address, put before the manage link in appointment SMS ("": the
+	// path alone).
+	PublicURL string
 }
 
 func (c *Config) defaults() {
@@ -59,6 +65,10 @@ func (c *Config) defaults() {
 	if c.Standard <= 0 {
 		c.Standard = 10 * time.Minute
 	}
+	if c.LateAfter <= 0 {
+		c.LateAfter = 15 * time.Minute
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 }
 
 // Store keeps the queues.
@@ -174,7 +184,7 @@ func (s *Store) Issue(ctx context.Context, actor audit.Actor, n NewTicket) (Issu
 	}
 	if !p.cal.IsOpen(p.now) {
 		return Issued{}, apperr.New(apperr.Invalid, "%s is closed now; it opens %s.", centre.Name,
-			p.cal.NextOpening(p.now).In(p.cal.Location()).Format("Mon 2 Jan 15:04"))
+			p.cal.NextOpening(p.now).In(p.cal.Location()).Format("2006-01-02 15:04")) // numeric: the same in both languages
 	}
 	if _, err := s.ensureSettings(ctx, centre.ID, sv.ID); err != nil {
 		return Issued{}, err
@@ -182,50 +192,61 @@ func (s *Store) Issue(ctx context.Context, actor audit.Actor, n NewTicket) (Issu
 	var t Ticket
 	key, keyHash := newKey()
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		st, err := settingsOf(ctx, tx, centre.ID, sv.ID)
-		if err != nil {
-			return err
-		}
-		if st.PausedAt != nil {
-			reason := st.PauseReason
-			if reason == "" {
-				reason = "paused"
-			}
-			return apperr.New(apperr.Conflict, "Tickets for %s are stopped for now: %s.", sv.Name, reason)
-		}
-		if st.Cutoff != "" && p.now.In(p.cal.Location()).Format("15:04") >= st.Cutoff {
-			return apperr.New(apperr.Invalid, "No more tickets for %s today: the last is given at %s.", sv.Name, st.Cutoff)
-		}
-		var seq int
-		if err := tx.QueryRowContext(ctx, `INSERT INTO queue_numbers (centre_id, day, prefix, last) VALUES ($1, $2, $3, 1)
-			ON CONFLICT (centre_id, day, prefix) DO UPDATE SET last = queue_numbers.last + 1 RETURNING last`,
-			centre.ID, p.day, st.Prefix).Scan(&seq); err != nil {
-			return err
-		}
-		if st.DailyQuota > 0 && seq > st.DailyQuota {
-			return apperr.New(apperr.Invalid, "All of today's %d tickets for %s have been given out.", st.DailyQuota, sv.Name)
-		}
-		t = Ticket{CentreID: centre.ID, CentreCode: centre.Code, ServiceID: sv.ID, ServiceCode: sv.Code, ServiceName: sv.Name,
-			ServiceNameSw: sv.NameSw, Day: p.day, Number: fmt.Sprintf("%s%03d", st.Prefix, seq), Leg: 1, Status: Waiting,
-			Priority: n.Priority, Channel: n.Channel, Phone: n.Phone, ArrivedAt: p.now, QueuedAt: p.now, RankAt: s.rankAt(p.now, n.Priority)}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO tickets (centre_id, service_id, day, number, leg, status, priority, channel, phone,
-			arrived_at, queued_at, rank_at, key_hash) VALUES ($1, $2, $3, $4, 1, 'waiting', $5, $6, $7, $8, $8, $9, $10) RETURNING id`,
-			t.CentreID, t.ServiceID, t.Day, t.Number, t.Priority, t.Channel, t.Phone, p.now, t.RankAt, keyHash).Scan(&t.ID); err != nil {
-			return err
-		}
-		t.JourneyID = t.ID
-		if t.Priority != "" { // the law's priority, on the record: who gave it and to which ticket
-			return audit.Record(ctx, tx, p.now, actor, "priority", "ticket", t.Day+" "+t.Number,
-				fmt.Sprintf("Priority ticket %s for %s (%s) at %s", t.Number, sv.Name, t.Priority, centre.Name), nil,
-				map[string]string{"priority": t.Priority, "channel": t.Channel}, sv.AgencyID, centre.ID)
-		}
-		return nil
+		var err error
+		t, err = s.issueTx(ctx, tx, actor, p, centre, sv, n, s.rankAt(p.now, n.Priority), false, keyHash)
+		return err
 	})
 	if err != nil {
 		return Issued{}, err
 	}
 	est, err := s.Estimate(ctx, t)
 	return Issued{Ticket: t, Estimate: est, Key: key}, err
+}
+
+// issueTx gives a ticket inside tx, ranked at rankAt, for a request Issue (or CheckIn) has
+// validated: the service must not be paused; a walk-in must come before the service's cut-off
+// and within its daily quota, while a checked-in appointment (booked) keeps the place it booked.
+func (s *Store) issueTx(ctx context.Context, tx *sql.Tx, actor audit.Actor, p place, centre charter.Centre, sv charter.Service,
+	n NewTicket, rankAt time.Time, booked bool, keyHash string) (Ticket, error) {
+	var t Ticket
+	st, err := settingsOf(ctx, tx, centre.ID, sv.ID)
+	if err != nil {
+		return t, err
+	}
+	if st.PausedAt != nil {
+		reason := st.PauseReason
+		if reason == "" {
+			reason = "paused"
+		}
+		return t, apperr.New(apperr.Conflict, "Tickets for %s are stopped for now: %s.", sv.Name, reason)
+	}
+	if !booked && st.Cutoff != "" && p.now.In(p.cal.Location()).Format("15:04") >= st.Cutoff {
+		return t, apperr.New(apperr.Invalid, "No more tickets for %s today: the last is given at %s.", sv.Name, st.Cutoff)
+	}
+	var seq int
+	if err := tx.QueryRowContext(ctx, `INSERT INTO queue_numbers (centre_id, day, prefix, last) VALUES ($1, $2, $3, 1)
+		ON CONFLICT (centre_id, day, prefix) DO UPDATE SET last = queue_numbers.last + 1 RETURNING last`,
+		centre.ID, p.day, st.Prefix).Scan(&seq); err != nil {
+		return t, err
+	}
+	if !booked && st.DailyQuota > 0 && seq > st.DailyQuota {
+		return t, apperr.New(apperr.Invalid, "All of today's %d tickets for %s have been given out.", st.DailyQuota, sv.Name)
+	}
+	t = Ticket{CentreID: centre.ID, CentreCode: centre.Code, ServiceID: sv.ID, ServiceCode: sv.Code, ServiceName: sv.Name,
+		ServiceNameSw: sv.NameSw, Day: p.day, Number: fmt.Sprintf("%s%03d", st.Prefix, seq), Leg: 1, Status: Waiting,
+		Priority: n.Priority, Channel: n.Channel, Phone: n.Phone, ArrivedAt: p.now, QueuedAt: p.now, RankAt: rankAt}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO tickets (centre_id, service_id, day, number, leg, status, priority, channel, phone,
+		arrived_at, queued_at, rank_at, key_hash) VALUES ($1, $2, $3, $4, 1, 'waiting', $5, $6, $7, $8, $8, $9, $10) RETURNING id`,
+		t.CentreID, t.ServiceID, t.Day, t.Number, t.Priority, t.Channel, t.Phone, p.now, t.RankAt, keyHash).Scan(&t.ID); err != nil {
+		return t, err
+	}
+	t.JourneyID = t.ID
+	if t.Priority != "" { // the law's priority, on the record: who gave it and to which ticket
+		return t, audit.Record(ctx, tx, p.now, actor, "priority", "ticket", t.Day+" "+t.Number,
+			fmt.Sprintf("Priority ticket %s for %s (%s) at %s", t.Number, sv.Name, t.Priority, centre.Name), nil,
+			map[string]string{"priority": t.Priority, "channel": t.Channel}, sv.AgencyID, centre.ID)
+	}
+	return t, nil
 }
 
 // newKey makes a follow-link secret and its hash.

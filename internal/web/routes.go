@@ -50,6 +50,15 @@ func (s *Server) table() []route {
 		{"POST /centres/{code}/join", auth.Public, false, s.joinSubmit},
 		{"GET /tickets/{id}", auth.Public, false, s.ticketPage}, // needs ?key=: a wrong or missing one is a 404
 
+		// Appointments.
+		{"GET /centres/{code}/book", auth.Public, false, s.bookForm},
+		{"POST /centres/{code}/book", auth.Public, false, s.bookSubmit},
+		{"GET /centres/{code}/checkin", auth.Public, false, s.checkInForm},
+		{"POST /centres/{code}/checkin", auth.Public, false, s.checkInSubmit},
+		{"GET /appointments/{code}", auth.Public, false, s.appointmentPage},           // needs ?key=: a wrong or missing one is a 404
+		{"POST /appointments/{code}/cancel", auth.Public, false, s.appointmentCancel}, // the key in the form
+		{"POST /appointments/{code}/reschedule", auth.Public, false, s.appointmentReschedule},
+
 		// Signing in and out.
 		{"GET /signin", auth.Public, false, s.signInForm},
 		{"POST /signin", auth.Public, false, s.signInSubmit},
