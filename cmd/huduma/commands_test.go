@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huduma-ke/huduma/internal/db"
 )
@@ -150,6 +151,26 @@ func TestSLASettingsFromTheEnvironment(t *testing.T) {
 		t.Fatalf("settings read as %+v, %v", c.sla, err)
 	}
 	for k, v := range map[string]string{"HUDUMA_WARN_AT": "150", "HUDUMA_ESCALATE_AFTER": "soon", "HUDUMA_ESCALATE_OUT_OF_HOURS": "maybe", "HUDUMA_SMS_PROVIDER": "pigeon"} {
+		var ue usageError
+		if _, err := cfg(map[string]string{k: v}); !errors.As(err, &ue) || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: %v, want a usage error naming it", k, v, err)
+		}
+	}
+}
+
+func TestQueueSettingsFromTheEnvironment(t *testing.T) {
+	cfg := func(env map[string]string) (config, error) {
+		c, _, err := parseConfig("serve", nil, env2(env), nil)
+		return c, err
+	}
+	c, err := cfg(map[string]string{"HUDUMA_QUEUE_PRIORITY_MINUTES": "20", "HUDUMA_QUEUE_LATE_MINUTES": "10",
+		"HUDUMA_QUEUE_MAX_OVERTAKES": "3", "HUDUMA_QUEUE_MAX_RECALLS": "1", "HUDUMA_QUEUE_NEAR_POSITION": "0"})
+	if err != nil || c.queue.PriorityAllowance != 20*time.Minute || c.queue.LateAfter != 10*time.Minute || c.queue.MaxOvertakes != 3 ||
+		c.queue.MaxRecalls != 1 || c.queue.NearPosition != -1 {
+		t.Fatalf("queue settings read as %+v, %v", c.queue, err)
+	}
+	for k, v := range map[string]string{"HUDUMA_QUEUE_PRIORITY_MINUTES": "0", "HUDUMA_QUEUE_LATE_MINUTES": "soon",
+		"HUDUMA_QUEUE_MAX_OVERTAKES": "0", "HUDUMA_QUEUE_MAX_RECALLS": "-2", "HUDUMA_QUEUE_NEAR_POSITION": "many"} {
 		var ue usageError
 		if _, err := cfg(map[string]string{k: v}); !errors.As(err, &ue) || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%s: %v, want a usage error naming it", k, v, err)

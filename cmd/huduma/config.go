@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huduma-ke/huduma/internal/notify"
+	"github.com/huduma-ke/huduma/internal/queue"
 	"github.com/huduma-ke/huduma/internal/requests"
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
@@ -28,6 +30,7 @@ type config struct {
 	smtp          notify.SMTPProvider
 	workers       bool
 	sla           requests.Config
+	queue         queue.Config
 }
 
 // parseConfig reads flags (for the subcommands that serve or touch the database).
@@ -88,6 +91,37 @@ func parseConfig(name string, args []string, e env, extra func(*flag.FlagSet)) (
 	if v := e.getenv("HUDUMA_ESCALATE_OUT_OF_HOURS"); v != "" {
 		if c.sla.OutOfHours, err = strconv.ParseBool(v); err != nil {
 			return c, nil, usagef("HUDUMA_ESCALATE_OUT_OF_HOURS=%q: use true or false", v)
+		}
+	}
+	// The queue's rules (docs/queues.md): minutes for durations, counts for the rest.
+	for _, q := range []struct {
+		name string
+		dst  *time.Duration
+		max  int
+	}{{"HUDUMA_QUEUE_PRIORITY_MINUTES", &c.queue.PriorityAllowance, 120}, {"HUDUMA_QUEUE_LATE_MINUTES", &c.queue.LateAfter, 240}} {
+		if v := e.getenv(q.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > q.max {
+				return c, nil, usagef("%s=%q: minutes from 1 to %d", q.name, v, q.max)
+			}
+			*q.dst = time.Duration(n) * time.Minute
+		}
+	}
+	for _, q := range []struct {
+		name string
+		dst  *int
+		max  int
+	}{{"HUDUMA_QUEUE_MAX_OVERTAKES", &c.queue.MaxOvertakes, 100}, {"HUDUMA_QUEUE_MAX_RECALLS", &c.queue.MaxRecalls, 10},
+		{"HUDUMA_QUEUE_NEAR_POSITION", &c.queue.NearPosition, 50}} {
+		if v := e.getenv(q.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > q.max || (n == 0 && q.name != "HUDUMA_QUEUE_NEAR_POSITION") {
+				return c, nil, usagef("%s=%q: a number from 1 to %d", q.name, v, q.max)
+			}
+			if n == 0 { // "your turn is near" off
+				n = -1
+			}
+			*q.dst = n
 		}
 	}
 	c.workers = true

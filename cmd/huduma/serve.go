@@ -90,7 +90,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	reg := prometheus.NewRegistry()
 	// The queue's SMS (appointment links) point at the public address, as request links do.
-	q := queue.NewStore(a.db, time.Now, a.charters, a.requests, queue.Config{PublicURL: c.publicURL})
+	qcfg := c.queue
+	qcfg.PublicURL = c.publicURL
+	q := queue.NewStore(a.db, time.Now, a.charters, a.requests, qcfg)
 	srv, err := web.NewServer(web.Config{SecureCookies: c.secureCookies, Version: version, TrustProxy: c.trustProxy, APIPerSecond: c.apiRate},
 		web.Deps{DB: a.db, Log: log, Charters: a.charters, Auth: a.auth, Requests: a.requests, Queue: q, Registry: reg,
 			Callbacks: map[string]http.Handler{"/callbacks/africastalking/delivery": notify.AfricasTalkingDeliveryHandler(a.db, time.Now, log)}})

@@ -112,7 +112,7 @@ func runSimulate(ctx context.Context, args []string, e env) error {
 	// The simulated officers' accounts have random passwords nobody will type: hashed at bcrypt's
 	// lowest cost, or making 800 of them would take minutes before the day starts.
 	simUsers := auth.NewStore(a.db, time.Now, bcrypt.MinCost)
-	reps, err := sim.Run(ctx, a.db, simUsers, sim.Options{Centres: codes, Customers: customers, Day: when, Speed: speed, Counters: counters, Seed: seed})
+	reps, err := sim.Run(ctx, a.db, simUsers, sim.Options{Centres: codes, Customers: customers, Day: when, Speed: speed, Counters: counters, Seed: seed, Config: c.queue})
 	took := time.Since(start)
 	if err != nil {
 		return usagef("%s", msg(err))
