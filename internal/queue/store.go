@@ -335,9 +335,9 @@ func freePrefix(taken []string) string {
 func settingsOf(ctx context.Context, q db.Querier, centreID, serviceID int64) (Settings, error) {
 	st := Settings{CentreID: centreID, ServiceID: serviceID}
 	var paused sql.NullTime
-	err := q.QueryRowContext(ctx, `SELECT prefix, daily_quota, cutoff, minutes_per_customer, paused_at, pause_reason
+	err := q.QueryRowContext(ctx, `SELECT prefix, daily_quota, cutoff, minutes_per_customer, slot_minutes, slot_capacity, paused_at, pause_reason
 		FROM queue_services WHERE centre_id = $1 AND service_id = $2`, centreID, serviceID).
-		Scan(&st.Prefix, &st.DailyQuota, &st.Cutoff, &st.MinutesPerCustomer, &paused, &st.PauseReason)
+		Scan(&st.Prefix, &st.DailyQuota, &st.Cutoff, &st.MinutesPerCustomer, &st.SlotMinutes, &st.SlotCapacity, &paused, &st.PauseReason)
 	if paused.Valid {
 		t := paused.Time.UTC()
 		st.PausedAt = &t
@@ -364,6 +364,12 @@ func (s *Store) SaveSettings(ctx context.Context, actor audit.Actor, st Settings
 	if st.MinutesPerCustomer <= 0 || st.MinutesPerCustomer > 240 {
 		f["minutes_per_customer"] = "Give the minutes a customer usually takes, 1 to 240."
 	}
+	if st.SlotMinutes < 5 || st.SlotMinutes > 240 {
+		f["slot_minutes"] = "Give a slot length from 5 to 240 minutes."
+	}
+	if st.SlotCapacity < 0 || st.SlotCapacity > 100 {
+		f["slot_capacity"] = "Give the appointments a slot takes, 0 (none) to 100."
+	}
 	if len(f) > 0 {
 		return st, apperr.InvalidFields(f)
 	}
@@ -373,8 +379,9 @@ func (s *Store) SaveSettings(ctx context.Context, actor audit.Actor, st Settings
 	}
 	now := s.now().UTC()
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE queue_services SET daily_quota = $1, cutoff = $2, minutes_per_customer = $3
-			WHERE centre_id = $4 AND service_id = $5`, st.DailyQuota, st.Cutoff, st.MinutesPerCustomer, st.CentreID, st.ServiceID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE queue_services SET daily_quota = $1, cutoff = $2, minutes_per_customer = $3,
+			slot_minutes = $4, slot_capacity = $5 WHERE centre_id = $6 AND service_id = $7`,
+			st.DailyQuota, st.Cutoff, st.MinutesPerCustomer, st.SlotMinutes, st.SlotCapacity, st.CentreID, st.ServiceID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, actor, "update", "queue_service", fmt.Sprintf("%d/%d", st.CentreID, st.ServiceID),

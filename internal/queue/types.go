@@ -80,6 +80,8 @@ type Settings struct {
 	DailyQuota         int    // 0: none
 	Cutoff             string // "HH:MM" local; "" none
 	MinutesPerCustomer int    // the estimate before service times are measured
+	SlotMinutes        int    // appointments: a slot's length
+	SlotCapacity       int    // appointments a slot takes; 0: none for this service here
 	PausedAt           *time.Time
 	PauseReason        string
 }

@@ -132,3 +132,29 @@ func TestCentreMonitor(t *testing.T) {
 		wantContains(t, body, "/staff/queue/HC-GPO")
 	})
 }
+
+// TestQueueSettingsScreen: the manager sets a quota and a cut-off; bad values are shown, not saved.
+func TestQueueSettingsScreen(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		manager := h.as("gpo.manager")
+		res, body := manager.get("/staff/queue/HC-GPO/services/NRB-01")
+		wantStatus(t, res, body, http.StatusOK)
+		wantContains(t, body, "Tickets a day", "Appointments a slot")
+		res, body = manager.submit("/staff/queue/HC-GPO/services/NRB-01", url.Values{"daily_quota": {"-3"}, "cutoff": {"late"},
+			"minutes_per_customer": {"6"}, "slot_minutes": {"15"}, "slot_capacity": {"2"}})
+		wantStatus(t, res, body, http.StatusUnprocessableEntity)
+		wantContains(t, body, "Give a number of tickets, or 0 for no limit.", "Give a time such as 15:30, or leave it empty.")
+		res, body = manager.submit("/staff/queue/HC-GPO/services/NRB-01", url.Values{"daily_quota": {"1"}, "cutoff": {"16:00"},
+			"minutes_per_customer": {"8"}, "slot_minutes": {"20"}, "slot_capacity": {"0"}})
+		wantStatus(t, res, body, http.StatusSeeOther)
+		if _, err := h.queue.Issue(ctx, audit.Actor{Name: "kiosk"}, queue.NewTicket{CentreCode: "HC-GPO", ServiceCode: "NRB-01"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.queue.Issue(ctx, audit.Actor{Name: "kiosk"}, queue.NewTicket{CentreCode: "HC-GPO", ServiceCode: "NRB-01"}); err == nil {
+			t.Error("the quota of 1 set on the screen did not hold")
+		}
+		res, body = h.as("gpo.officer").get("/staff/queue/HC-GPO/services/NRB-01")
+		wantStatus(t, res, body, http.StatusForbidden)
+	})
+}

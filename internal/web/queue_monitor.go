@@ -104,3 +104,55 @@ func (s *Server) queuePause(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/staff/queue/"+c.Code+"?notice=saved", http.StatusSeeOther)
 	return nil
 }
+
+// queueSettings shows and saves how a centre's queue runs one service: the daily quota, the
+// cut-off, the first estimate, and appointment slots.
+func (s *Server) queueSettings(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.charters.CentreByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	u := info(r).user
+	if !u.CanCentre(auth.ManageQueue, c.ID) {
+		return apperr.New(apperr.Forbidden, "You work at another centre.")
+	}
+	sv, err := s.charters.ServiceByCode(r.Context(), r.PathValue("service"))
+	if err != nil {
+		return err
+	}
+	st, err := s.queue.Settings(r.Context(), c.ID, sv.ID)
+	if err != nil {
+		return err
+	}
+	type page struct {
+		Centre   charter.Centre
+		Service  charter.Service
+		Settings queue.Settings
+		Errors   map[string]string
+	}
+	p := page{Centre: c, Service: sv, Settings: st}
+	if r.Method == http.MethodPost {
+		num := func(name string) int {
+			n, err := strconv.Atoi(r.PostFormValue(name))
+			if err != nil {
+				return -1
+			}
+			return n
+		}
+		st.DailyQuota, st.Cutoff, st.MinutesPerCustomer = num("daily_quota"), r.PostFormValue("cutoff"), num("minutes_per_customer")
+		st.SlotMinutes, st.SlotCapacity = num("slot_minutes"), num("slot_capacity")
+		_, err := s.queue.SaveSettings(r.Context(), u.Actor(clientIP(r)), st)
+		if apperr.Is(err, apperr.Invalid) {
+			p.Settings, p.Errors = st, apperr.FieldsOf(err)
+			s.render(w, r, http.StatusUnprocessableEntity, "staff_queue_settings", "Queue settings", p)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/staff/queue/"+c.Code+"?notice=saved", http.StatusSeeOther)
+		return nil
+	}
+	s.render(w, r, http.StatusOK, "staff_queue_settings", "Queue settings", p)
+	return nil
+}

@@ -85,6 +85,8 @@ func (s *Server) table() []route {
 		{"GET /staff/queue", auth.MonitorQueue, false, s.queueMonitorHome},
 		{"GET /staff/queue/{code}", auth.MonitorQueue, false, s.queueMonitor},
 		{"POST /staff/queue/{code}/pause", auth.ManageQueue, false, s.queuePause},
+		{"GET /staff/queue/{code}/services/{service}", auth.ManageQueue, false, s.queueSettings},
+		{"POST /staff/queue/{code}/services/{service}", auth.ManageQueue, false, s.queueSettings},
 
 		// Service requests (scope checked against each request).
 		{"GET /staff/requests", auth.ViewRequests, false, s.inbox},
