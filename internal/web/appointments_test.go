@@ -155,3 +155,15 @@ func TestAppointmentCheckIn(t *testing.T) {
 		wantContains(t, body, "This appointment has already checked in.")
 	})
 }
+
+// TestKioskLeadsToCheckIn: a citizen with an appointment finds the check-in from the kiosk.
+func TestKioskLeadsToCheckIn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		c := h.anonymous()
+		_, body := c.get("/centres/HC-GPO/kiosk")
+		wantContains(t, body, `href="/centres/HC-GPO/checkin?from=kiosk"`, "I have an appointment: check in")
+		res, body := c.get("/centres/HC-GPO/checkin?from=kiosk")
+		wantStatus(t, res, body, http.StatusOK)
+	})
+}
