@@ -1,0 +1,250 @@
+// Package feedback records how citizens rate the service — a press on the smiley tablet at a
+// counter, the link sent when a request is resolved, and (later) SMS and USSD — in one model, joined
+// to the visit, officer, service and agency it is about; and, next, the measures, alerts,
+// integrity signals and complaints built on them.
+package feedback
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/huduma-ke/huduma/internal/apperr"
+	"github.com/huduma-ke/huduma/internal/audit"
+	"github.com/huduma-ke/huduma/internal/db"
+)
+
+// Scores: the four smileys.
+const (
+	VeryUnhappy = 1
+	Unhappy     = 2
+	Happy       = 3
+	VeryHappy   = 4
+)
+
+// Reasons are the chips a citizen may add to a press.
+var Reasons = []string{"waiting_time", "staff_attitude", "information", "outcome", "facilities", "other"}
+
+// Config tunes how presses are judged.
+type Config struct {
+	// VisitWindow is how long after a visit ends a press on its counter's tablet is joined to it (5 minutes).
+	VisitWindow time.Duration
+	// Burst is how many presses within BurstWindow make the later ones a burst (3 in 20 seconds).
+	Burst       int
+	BurstWindow time.Duration
+}
+
+func (c *Config) defaults() {
+	if c.VisitWindow <= 0 {
+		c.VisitWindow = 5 * time.Minute
+	}
+	if c.Burst <= 0 {
+		c.Burst = 3
+	}
+	if c.BurstWindow <= 0 {
+		c.BurstWindow = 20 * time.Second
+	}
+}
+
+// Store keeps ratings.
+type Store struct {
+	db  db.Handle
+	now func() time.Time
+	cfg Config
+}
+
+// NewStore returns a Store.
+func NewStore(d db.Handle, now func() time.Time, cfg Config) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	cfg.defaults()
+	return &Store{db: d, now: now, cfg: cfg}
+}
+
+// Device is a counter's feedback tablet.
+type Device struct {
+	ID        int64
+	CentreID  int64
+	CounterID int64
+	Label     string
+}
+
+// AddDevice binds a new tablet to a counter and returns its secret (shown once: it goes in the
+// tablet's address).
+func (s *Store) AddDevice(ctx context.Context, actor audit.Actor, counterID int64, label string) (Device, string, error) {
+	key, hash := newKey()
+	now := s.now().UTC()
+	d := Device{CounterID: counterID, Label: strings.TrimSpace(label)}
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT centre_id FROM counters WHERE id = $1`, counterID).Scan(&d.CentreID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return apperr.New(apperr.NotFound, "No such counter.")
+			}
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO feedback_devices (centre_id, counter_id, label, key_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, d.CentreID, counterID, d.Label, hash, now).Scan(&d.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, actor, "create", "feedback_device", itoa(d.ID), "Feedback tablet bound to a counter",
+			nil, d, 0, d.CentreID)
+	})
+	return d, key, err
+}
+
+// DeviceByKey finds an active tablet by its id and secret; a wrong secret and a missing or
+// revoked tablet get the same answer.
+func (s *Store) DeviceByKey(ctx context.Context, id int64, key string) (Device, error) {
+	var d Device
+	var hash string
+	var revoked sql.NullTime
+	err := s.db.QueryRowContext(ctx, `SELECT id, centre_id, counter_id, label, key_hash, revoked_at FROM feedback_devices WHERE id = $1`, id).
+		Scan(&d.ID, &d.CentreID, &d.CounterID, &d.Label, &hash, &revoked)
+	if err != nil || revoked.Valid || subtle.ConstantTimeCompare([]byte(hash), []byte(hashKey(key))) != 1 {
+		return Device{}, apperr.New(apperr.NotFound, "No such feedback tablet.")
+	}
+	return d, nil
+}
+
+// Press is a citizen's press on a counter's tablet.
+type Press struct {
+	Score   int
+	Reason  string
+	Comment string
+}
+
+// Rating is a recorded rating.
+type Rating struct {
+	ID             int64
+	Source         string
+	Score          int
+	Reason         string
+	Comment        string
+	CentreID       int64
+	CounterID      int64
+	OfficerID      int64
+	ServiceID      int64
+	AgencyID       int64
+	TicketID       int64
+	WaitSeconds    int
+	ServiceSeconds int
+	Suspect        string // "" counted; no_visit or burst counted apart
+	At             time.Time
+}
+
+// Press records a press on a tablet. It joins the visit finished at the tablet's counter within
+// the last VisitWindow that has no rating yet — without the officer's screen showing anything —
+// and takes its officer, service, agency, waiting and service time. A press that finds no such
+// visit (nobody was served, or the visit is already rated) is kept as no_visit; a press that
+// follows Burst others within BurstWindow is kept as a burst. Both are counted apart.
+func (s *Store) Press(ctx context.Context, device Device, p Press) (Rating, error) {
+	f := map[string]string{}
+	if p.Score < VeryUnhappy || p.Score > VeryHappy {
+		f["score"] = "Choose one of the four faces."
+	}
+	p.Reason = strings.TrimSpace(p.Reason)
+	if p.Reason != "" && !slices.Contains(Reasons, p.Reason) {
+		f["reason"] = "Choose a reason from the list."
+	}
+	p.Comment = strings.TrimSpace(p.Comment)
+	if len(p.Comment) > 500 {
+		f["comment"] = "This is too long."
+	}
+	if len(f) > 0 {
+		return Rating{}, apperr.InvalidFields(f)
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	r := Rating{Source: "device", Score: p.Score, Reason: p.Reason, Comment: p.Comment, CentreID: device.CentreID,
+		CounterID: device.CounterID, At: now}
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var recent int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ratings WHERE device_id = $1 AND at > $2`,
+			device.ID, now.Add(-s.cfg.BurstWindow)).Scan(&recent); err != nil {
+			return err
+		}
+		if recent >= s.cfg.Burst {
+			r.Suspect = "burst"
+		} else {
+			var served, done sql.NullTime
+			var queued time.Time
+			var officer sql.NullInt64
+			err := tx.QueryRowContext(ctx, `SELECT t.id, t.officer_id, t.service_id, s.agency_id, t.queued_at, t.called_at, t.done_at
+				FROM tickets t JOIN services s ON s.id = t.service_id
+				WHERE t.counter_id = $1 AND t.status = 'done' AND t.done_at >= $2
+				AND NOT EXISTS (SELECT 1 FROM ratings x WHERE x.ticket_id = t.id)
+				ORDER BY t.done_at DESC LIMIT 1`, device.CounterID, now.Add(-s.cfg.VisitWindow)).
+				Scan(&r.TicketID, &officer, &r.ServiceID, &r.AgencyID, &queued, &served, &done)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				r.Suspect = "no_visit"
+			case err != nil:
+				return err
+			default:
+				r.OfficerID = officer.Int64
+				if served.Valid {
+					r.WaitSeconds = int(served.Time.Sub(queued).Seconds())
+					if done.Valid {
+						r.ServiceSeconds = int(done.Time.Sub(served.Time).Seconds())
+					}
+				}
+			}
+		}
+		err := insertRating(ctx, tx, device.ID, &r)
+		if errors.Is(err, sql.ErrNoRows) { // a press at the same moment rated the visit first
+			r.TicketID, r.OfficerID, r.ServiceID, r.AgencyID, r.WaitSeconds, r.ServiceSeconds, r.Suspect = 0, 0, 0, 0, 0, 0, "no_visit"
+			err = insertRating(ctx, tx, device.ID, &r)
+		}
+		return err
+	})
+	return r, err
+}
+
+// insertRating stores r; sql.ErrNoRows when its visit has a rating already.
+func insertRating(ctx context.Context, tx *sql.Tx, deviceID int64, r *Rating) error {
+	return tx.QueryRowContext(ctx, `INSERT INTO ratings (source, score, reason, comment, centre_id, counter_id, device_id, officer_id,
+		service_id, agency_id, ticket_id, wait_seconds, service_seconds, suspect, at)
+		VALUES ('device', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (ticket_id) DO NOTHING RETURNING id`,
+		r.Score, r.Reason, r.Comment, r.CentreID, r.CounterID, deviceID, nullID(r.OfficerID), nullID(r.ServiceID), nullID(r.AgencyID),
+		nullID(r.TicketID), nullInt(r.TicketID, r.WaitSeconds), nullInt(r.TicketID, r.ServiceSeconds), r.Suspect, r.At).Scan(&r.ID)
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// nullInt is v when there is a visit, else NULL.
+func nullInt(visit int64, v int) any {
+	if visit == 0 {
+		return nil
+	}
+	return v
+}
+
+func newKey() (key, hash string) {
+	b := make([]byte, 15)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand: " + err.Error())
+	}
+	key = base64.RawURLEncoding.EncodeToString(b)
+	return key, hashKey(key)
+}
+
+func hashKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
