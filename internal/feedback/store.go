@@ -136,6 +136,7 @@ type Rating struct {
 	ServiceID      int64
 	AgencyID       int64
 	TicketID       int64
+	RequestID      int64
 	WaitSeconds    int
 	ServiceSeconds int
 	Suspect        string // "" counted; no_visit or burst counted apart
@@ -248,3 +249,80 @@ func hashKey(key string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Rate records a rating given on another channel (the API, a link, SMS, USSD) for a visit — a
+// ticket id — or for a service request. A visit or a request is rated once: a second rating is
+// refused (conflict) and nothing is written.
+func (s *Store) Rate(ctx context.Context, source string, ticketID, requestID int64, p Press) (Rating, error) {
+	if !slices.Contains([]string{"api", "link", "web", "sms", "ussd"}, source) {
+		return Rating{}, apperr.New(apperr.Invalid, "Choose how the rating was given.")
+	}
+	if (ticketID == 0) == (requestID == 0) {
+		return Rating{}, apperr.InvalidFields(map[string]string{"visit": "Give a ticket or a request reference, one of them."})
+	}
+	f := map[string]string{}
+	if p.Score < VeryUnhappy || p.Score > VeryHappy {
+		f["score"] = "Choose one of the four faces."
+	}
+	p.Reason, p.Comment = strings.TrimSpace(p.Reason), strings.TrimSpace(p.Comment)
+	if p.Reason != "" && !slices.Contains(Reasons, p.Reason) {
+		f["reason"] = "Choose a reason from the list."
+	}
+	if len(p.Comment) > 500 {
+		f["comment"] = "This is too long."
+	}
+	if len(f) > 0 {
+		return Rating{}, apperr.InvalidFields(f)
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	r := Rating{Source: source, Score: p.Score, Reason: p.Reason, Comment: p.Comment, TicketID: ticketID, RequestID: requestID, At: now}
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if ticketID != 0 {
+			var status string
+			var counter, officer sql.NullInt64
+			var served, done sql.NullTime
+			var queued time.Time
+			err := tx.QueryRowContext(ctx, `SELECT t.status, t.centre_id, t.counter_id, t.officer_id, t.service_id, s.agency_id, t.queued_at,
+				t.called_at, t.done_at FROM tickets t JOIN services s ON s.id = t.service_id WHERE t.id = $1`, ticketID).
+				Scan(&status, &r.CentreID, &counter, &officer, &r.ServiceID, &r.AgencyID, &queued, &served, &done)
+			if errors.Is(err, sql.ErrNoRows) {
+				return apperr.New(apperr.NotFound, "No such ticket.")
+			} else if err != nil {
+				return err
+			}
+			if status != "done" {
+				return apperr.New(apperr.Conflict, "This visit is not finished yet: rate it when it is.")
+			}
+			r.CounterID, r.OfficerID = counter.Int64, officer.Int64
+			if served.Valid && done.Valid {
+				r.WaitSeconds, r.ServiceSeconds = int(served.Time.Sub(queued).Seconds()), int(done.Time.Sub(served.Time).Seconds())
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ratings WHERE ticket_id = $1`, ticketID).Scan(&n); err != nil {
+				return err
+			}
+		} else {
+			var assignee sql.NullInt64
+			err := tx.QueryRowContext(ctx, `SELECT centre_id, service_id, agency_id, assignee_id FROM requests WHERE id = $1`, requestID).
+				Scan(&r.CentreID, &r.ServiceID, &r.AgencyID, &assignee)
+			if errors.Is(err, sql.ErrNoRows) {
+				return apperr.New(apperr.NotFound, "No request with that reference.")
+			} else if err != nil {
+				return err
+			}
+			r.OfficerID = assignee.Int64
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ratings WHERE request_id = $1`, requestID).Scan(&n); err != nil {
+				return err
+			}
+		}
+		if n > 0 {
+			return apperr.New(apperr.Conflict, "This has been rated already: thank you.")
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO ratings (source, score, reason, comment, centre_id, counter_id, officer_id, service_id,
+			agency_id, ticket_id, request_id, wait_seconds, service_seconds, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			source, r.Score, r.Reason, r.Comment, nullID(r.CentreID), nullID(r.CounterID), nullID(r.OfficerID), nullID(r.ServiceID),
+			nullID(r.AgencyID), nullID(ticketID), nullID(requestID), nullInt(ticketID, r.WaitSeconds), nullInt(ticketID, r.ServiceSeconds), now).Scan(&r.ID)
+	})
+	return r, err
+}

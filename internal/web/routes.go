@@ -158,6 +158,8 @@ func (s *Server) table() []route {
 		{"POST /api/v1/tickets/{id}/complete", auth.APIKeyHolder, true, s.apiCompleteTicket},
 		{"GET /api/v1/centres/{code}/queue", auth.APIKeyHolder, true, s.apiCentreQueue},
 		{"POST /api/v1/counters/{id}/call-next", auth.APIKeyHolder, true, s.apiCallNext},
+		// Feedback: ratings of a visit or a request (docs/api.md).
+		{"POST /api/v1/feedback", auth.APIKeyHolder, true, s.apiFeedback},
 
 		// Open311 GeoReport v2 (docs/open311.md), JSON or XML by extension; {file} is
 		// "{code}.{fmt}". Reading is public and shows no personal data. Posting is Public to the

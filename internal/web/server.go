@@ -13,6 +13,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/events"
+	"github.com/huduma-ke/huduma/internal/feedback"
 	"github.com/huduma-ke/huduma/internal/i18n"
 	"github.com/huduma-ke/huduma/internal/queue"
 	"github.com/huduma-ke/huduma/internal/requests"
@@ -45,6 +46,7 @@ type Server struct {
 	auth     *auth.Store
 	requests *requests.Store
 	queue    *queue.Store
+	feedback *feedback.Store
 	tr       *i18n.Translator
 	pages    *pageSet
 	assets   *assets
@@ -67,7 +69,8 @@ type Deps struct {
 	Charters *charter.Store
 	Auth     *auth.Store
 	Requests *requests.Store
-	Queue    *queue.Store // nil: one over Charters and Requests with the default rules
+	Queue    *queue.Store    // nil: one over Charters and Requests with the default rules
+	Feedback *feedback.Store // nil: one with the default rules
 	// Callbacks are provider callbacks (delivery reports) mounted at their paths, unauthenticated
 	// by session: the provider authenticates them its own way.
 	Callbacks map[string]http.Handler
@@ -99,6 +102,9 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.Feedback == nil {
+		d.Feedback = feedback.NewStore(d.DB, d.Now, feedback.Config{})
+	}
 	if d.Queue == nil {
 		d.Queue = queue.NewStore(d.DB, d.Now, d.Charters, d.Requests, queue.Config{})
 	}
@@ -106,7 +112,7 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, db: d.DB, log: d.Log, now: d.Now, charters: d.Charters, auth: d.Auth, requests: d.Requests, queue: d.Queue, tr: tr, assets: as,
+	s := &Server{cfg: cfg, db: d.DB, log: d.Log, now: d.Now, charters: d.Charters, auth: d.Auth, requests: d.Requests, queue: d.Queue, feedback: d.Feedback, tr: tr, assets: as,
 		metrics: newMetrics(reg, d.DB),
 		signIn:  newLimiter(float64(cfg.SignInPerMinute)/60, cfg.SignInPerMinute, d.Now),
 		api:     newLimiter(float64(cfg.APIPerSecond), 2*cfg.APIPerSecond, d.Now),
