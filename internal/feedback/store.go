@@ -326,3 +326,38 @@ func (s *Store) Rate(ctx context.Context, source string, ticketID, requestID int
 	})
 	return r, err
 }
+
+// AddReason adds the optional reason and comment a citizen gives right after a press, to that
+// press: only from the tablet that made it, and only within two minutes.
+func (s *Store) AddReason(ctx context.Context, device Device, ratingID int64, reason, comment string) error {
+	reason, comment = strings.TrimSpace(reason), strings.TrimSpace(comment)
+	f := map[string]string{}
+	if reason != "" && !slices.Contains(Reasons, reason) {
+		f["reason"] = "Choose a reason from the list."
+	}
+	if len(comment) > 500 {
+		f["comment"] = "This is too long."
+	}
+	if len(f) > 0 {
+		return apperr.InvalidFields(f)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE ratings SET reason = $1, comment = $2 WHERE id = $3 AND device_id = $4 AND at > $5`,
+		reason, comment, ratingID, device.ID, s.now().UTC().Add(-2*time.Minute))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.NotFound, "That press is too old to add a reason to.")
+	}
+	return nil
+}
+
+// Devices lists a centre's tablets, by counter.
+func (s *Store) Devices(ctx context.Context, centreID int64) ([]Device, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, centre_id, counter_id, label FROM feedback_devices
+		WHERE centre_id = $1 AND revoked_at IS NULL ORDER BY counter_id, id`, centreID)
+	return db.Collect(rows, err, func(r db.Scanner) (Device, error) {
+		var d Device
+		return d, r.Scan(&d.ID, &d.CentreID, &d.CounterID, &d.Label)
+	})
+}

@@ -1,10 +1,18 @@
 package web_test
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
+	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/huduma-ke/huduma/internal/browsertest"
 
 	"github.com/huduma-ke/huduma/internal/audit"
 	"github.com/huduma-ke/huduma/internal/db"
@@ -69,4 +77,63 @@ func TestFeedbackAPI(t *testing.T) {
 			t.Errorf("%d ratings stored, want 2", h.count("ratings"))
 		}
 	})
+}
+
+// TestFeedbackTabletInBrowser: a citizen just served at counter 2 presses a smiley on the tablet,
+// adds a reason, and the rating joins the visit; the officer's screen says nothing of it.
+func TestFeedbackTabletInBrowser(t *testing.T) {
+	h := newHarness(t, dbtest.SQLite(t))
+	gpo, _ := h.charters.CentreByCode(ctx, "HC-GPO")
+	manager := h.as("gpo.manager")
+	res, body := manager.submit("/staff/queue/HC-GPO/devices", url.Values{"counter": {"2"}, "label": {"Counter 2"}})
+	wantStatus(t, res, body, http.StatusOK)
+	i := strings.Index(body, "/devices/")
+	path := html.UnescapeString(body[i : i+strings.Index(body[i:], "<")])
+	if res, page := h.anonymous().get(path); res.StatusCode != http.StatusOK || !strings.Contains(page, "face-4") {
+		t.Fatalf("the tablet's address %q: %d", path, res.StatusCode)
+	}
+	is, err := h.queue.Issue(ctx, audit.Actor{Name: "kiosk"}, queue.NewTicket{CentreCode: "HC-GPO", ServiceCode: "NRB-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, counter := h.signInCounter("gpo.officer", 2, "NRB-01")
+	if _, err := h.queue.CallNext(ctx, o, counter); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.queue.Complete(ctx, o, is.Ticket.ID, queue.Completion{}); err != nil {
+		t.Fatal(err)
+	}
+	_, screen := h.as("gpo.officer").get("/staff/counter")
+	if strings.Contains(screen, "rating") || strings.Contains(screen, "😀") {
+		t.Error("the officer's screen shows the feedback")
+	}
+	browser := browsertest.NewWithSize(t, 1280, 800)
+	b, cancel := context.WithTimeout(browser, 30*time.Second)
+	defer cancel()
+	err = chromedp.Do(b,
+		chromedp.Navigate(h.srv.URL+path),
+		chromedp.WaitVisible(chromedp.CSS(`button.face-4`)),
+		chromedp.Click(chromedp.CSS(`button.face-4`)),
+		chromedp.WaitVisible(chromedp.CSS(`.device-reasons`)),
+		chromedp.Click(chromedp.CSS(`input[value="staff_attitude"]`)),
+		chromedp.Click(chromedp.CSS(`.device-reasons button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`button.face-1`)),
+	)
+	if err != nil {
+		page, _ := chromedp.Run(browser, chromedp.Evaluate[string](`location.href + " " + document.body.innerText.slice(0, 300)`))
+		t.Fatalf("%v; the browser shows %s", err, page)
+	}
+	var score int
+	var reason string
+	var ticket sql.NullInt64
+	if err := h.d.QueryRowContext(ctx, `SELECT score, reason, ticket_id FROM ratings WHERE centre_id = $1`, gpo.ID).Scan(&score, &reason, &ticket); err != nil {
+		t.Fatal(err)
+	}
+	if score != 4 || reason != "staff_attitude" || ticket.Int64 != is.Ticket.ID {
+		t.Errorf("rating %d %q for ticket %d, want 4 staff_attitude for %d", score, reason, ticket.Int64, is.Ticket.ID)
+	}
+	res, _ = h.anonymous().get(strings.Replace(path, "key=", "key=x", 1))
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("a wrong key: %d", res.StatusCode)
+	}
 }

@@ -59,6 +59,11 @@ func (s *Server) table() []route {
 		{"POST /appointments/{code}/cancel", auth.Public, false, s.appointmentCancel}, // the key in the form
 		{"POST /appointments/{code}/reschedule", auth.Public, false, s.appointmentReschedule},
 
+		// The counter's feedback tablet (public, with the secret in its address).
+		{"GET /devices/{id}", auth.Public, false, s.deviceFaces},
+		{"POST /devices/{id}/press", auth.Public, false, s.devicePress},
+		{"POST /devices/{id}/reason", auth.Public, false, s.deviceReason},
+
 		// Signing in and out.
 		{"GET /signin", auth.Public, false, s.signInForm},
 		{"POST /signin", auth.Public, false, s.signInSubmit},
@@ -86,6 +91,7 @@ func (s *Server) table() []route {
 		{"GET /staff/queue/{code}", auth.MonitorQueue, false, s.queueMonitor},
 		{"POST /staff/queue/{code}/pause", auth.ManageQueue, false, s.queuePause},
 		{"GET /staff/queue/{code}/services/{service}", auth.ManageQueue, false, s.queueSettings},
+		{"POST /staff/queue/{code}/devices", auth.ManageQueue, false, s.bindDevice},
 		{"POST /staff/queue/{code}/services/{service}", auth.ManageQueue, false, s.queueSettings},
 
 		// Service requests (scope checked against each request).
