@@ -6,12 +6,7 @@ package feedback
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"slices"
 	"strconv"
@@ -21,6 +16,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/audit"
 	"github.com/huduma-ke/huduma/internal/db"
+	"github.com/huduma-ke/huduma/internal/secret"
 )
 
 // Scores: the four smileys.
@@ -82,7 +78,7 @@ type Device struct {
 // AddDevice binds a new tablet to a counter and returns its secret (shown once: it goes in the
 // tablet's address).
 func (s *Store) AddDevice(ctx context.Context, actor audit.Actor, counterID int64, label string) (Device, string, error) {
-	key, hash := newKey()
+	key, hash := secret.New(15)
 	now := s.now().UTC()
 	d := Device{CounterID: counterID, Label: strings.TrimSpace(label)}
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
@@ -110,7 +106,7 @@ func (s *Store) DeviceByKey(ctx context.Context, id int64, key string) (Device, 
 	var revoked sql.NullTime
 	err := s.db.QueryRowContext(ctx, `SELECT id, centre_id, counter_id, label, key_hash, revoked_at FROM feedback_devices WHERE id = $1`, id).
 		Scan(&d.ID, &d.CentreID, &d.CounterID, &d.Label, &hash, &revoked)
-	if err != nil || revoked.Valid || subtle.ConstantTimeCompare([]byte(hash), []byte(hashKey(key))) != 1 {
+	if err != nil || revoked.Valid || !secret.Matches(hash, key) {
 		return Device{}, apperr.New(apperr.NotFound, "No such feedback tablet.")
 	}
 	return d, nil
@@ -232,20 +228,6 @@ func nullInt(visit int64, v int) any {
 		return nil
 	}
 	return v
-}
-
-func newKey() (key, hash string) {
-	b := make([]byte, 15)
-	if _, err := rand.Read(b); err != nil {
-		panic("crypto/rand: " + err.Error())
-	}
-	key = base64.RawURLEncoding.EncodeToString(b)
-	return key, hashKey(key)
-}
-
-func hashKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -3,7 +3,6 @@ package queue
 import (
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/notify"
+	"github.com/huduma-ke/huduma/internal/secret"
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
 
@@ -293,7 +293,7 @@ func (s *Store) Book(ctx context.Context, actor audit.Actor, n NewAppointment) (
 	if len(fields) > 0 {
 		return Booking{}, apperr.InvalidFields(fields)
 	}
-	key, keyHash := newKey()
+	key, keyHash := secret.New(15)
 	a := Appointment{CentreID: centre.ID, CentreCode: centre.Code, CentreName: centre.Name, ServiceID: sv.ID, ServiceCode: sv.Code,
 		ServiceName: sv.Name, ServiceNameSw: sv.NameSw, SlotAt: at.In(p.cal.Location()), Day: day.String(), Name: n.Name, Phone: phone,
 		Status: AppointmentBooked, CreatedAt: p.now, UpdatedAt: p.now}
@@ -380,10 +380,6 @@ func (s *Store) appointment(ctx context.Context, q db.Querier, code string, forU
 	return a, hash, nil
 }
 
-func keyMatches(hash, key string) bool {
-	return hash != "" && subtle.ConstantTimeCompare([]byte(hash), []byte(hashKey(key))) == 1
-}
-
 // Appointment finds an appointment by its reference and its manage link's secret. A wrong key
 // and a missing appointment get the same answer.
 func (s *Store) Appointment(ctx context.Context, code, key string) (Appointment, error) {
@@ -391,7 +387,7 @@ func (s *Store) Appointment(ctx context.Context, code, key string) (Appointment,
 	if err != nil {
 		return a, err
 	}
-	if !keyMatches(hash, key) {
+	if !secret.Matches(hash, key) {
 		return Appointment{}, apperr.New(apperr.NotFound, "No appointment with that reference.")
 	}
 	return a, nil
@@ -404,7 +400,7 @@ func (s *Store) changeable(ctx context.Context, tx *sql.Tx, code, key string, no
 	if err != nil {
 		return a, err
 	}
-	if !keyMatches(hash, key) {
+	if !secret.Matches(hash, key) {
 		return Appointment{}, apperr.New(apperr.NotFound, "No appointment with that reference.")
 	}
 	switch {
@@ -529,7 +525,7 @@ func (s *Store) CheckIn(ctx context.Context, actor audit.Actor, centreCode, code
 	if out.Late {
 		rank = s.rankAt(p.now, "")
 	}
-	key, keyHash := newKey()
+	key, keyHash := secret.New(15)
 	var t Ticket
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		cur, _, err := s.appointment(ctx, tx, a.Code, true)

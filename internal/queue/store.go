@@ -2,12 +2,7 @@ package queue
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +16,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/notify"
 	"github.com/huduma-ke/huduma/internal/requests"
+	"github.com/huduma-ke/huduma/internal/secret"
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
 
@@ -190,7 +186,7 @@ func (s *Store) Issue(ctx context.Context, actor audit.Actor, n NewTicket) (Issu
 		return Issued{}, err
 	}
 	var t Ticket
-	key, keyHash := newKey()
+	key, keyHash := secret.New(15)
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		t, err = s.issueTx(ctx, tx, actor, p, centre, sv, n, s.rankAt(p.now, n.Priority), false, keyHash)
@@ -249,27 +245,12 @@ func (s *Store) issueTx(ctx context.Context, tx *sql.Tx, actor audit.Actor, p pl
 	return t, nil
 }
 
-// newKey makes a follow-link secret and its hash.
-func newKey() (key, hash string) {
-	b := make([]byte, 15)
-	if _, err := rand.Read(b); err != nil {
-		panic("crypto/rand: " + err.Error())
-	}
-	key = base64.RawURLEncoding.EncodeToString(b)
-	return key, hashKey(key)
-}
-
-func hashKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
-}
-
 // Follow finds the visit a follow link names: the latest leg of the ticket journeyID, if key is
 // its secret. A wrong key and a missing ticket get the same answer.
 func (s *Store) Follow(ctx context.Context, journeyID int64, key string) (Ticket, error) {
 	var hash string
 	err := s.db.QueryRowContext(ctx, `SELECT key_hash FROM tickets WHERE id = $1`, journeyID).Scan(&hash)
-	if err != nil || hash == "" || subtle.ConstantTimeCompare([]byte(hash), []byte(hashKey(key))) != 1 {
+	if err != nil || !secret.Matches(hash, key) {
 		return Ticket{}, apperr.New(apperr.NotFound, "No such ticket.")
 	}
 	return getTicket(ctx, s.db, "COALESCE(t.journey_id, t.id) = $1 ORDER BY t.leg DESC LIMIT 1", journeyID)

@@ -13,6 +13,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/notify"
+	"github.com/huduma-ke/huduma/internal/secret"
 )
 
 const requestColumns = `r.id, r.reference, r.service_id, s.code, s.name, r.centre_id, c.code, c.name, r.agency_id, a.code, r.channel,
@@ -94,7 +95,7 @@ func (s *Store) Track(ctx context.Context, ref, key, phone string) (Request, err
 		if err := s.db.QueryRowContext(ctx, `SELECT tracking_hash FROM requests WHERE id = $1`, r.ID).Scan(&hash); err != nil {
 			return r, err
 		}
-		if subtle.ConstantTimeCompare([]byte(hash), []byte(hashKey(key))) == 1 {
+		if secret.Matches(hash, key) {
 			return r, nil
 		}
 		return Request{}, notFound

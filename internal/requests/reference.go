@@ -2,9 +2,6 @@ package requests
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"strings"
 )
 
@@ -36,19 +33,4 @@ func NormaliseReference(s string) string {
 		return s[:4] + "-" + s[4:]
 	}
 	return s
-}
-
-// newTrackingKey is the secret in a tracking link; only its hash is stored.
-func newTrackingKey() (key, hash string) {
-	b := make([]byte, 18)
-	if _, err := rand.Read(b); err != nil {
-		panic("crypto/rand: " + err.Error())
-	}
-	key = base64.RawURLEncoding.EncodeToString(b)
-	return key, hashKey(key)
-}
-
-func hashKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
 }

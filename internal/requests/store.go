@@ -16,6 +16,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/jobs"
 	"github.com/huduma-ke/huduma/internal/notify"
+	"github.com/huduma-ke/huduma/internal/secret"
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
 
@@ -160,7 +161,7 @@ func (s *Store) Create(ctx context.Context, actor Actor, n NewRequest) (Created,
 		approval = "pending"
 	}
 	fields, _ := json.Marshal(n.Fields)
-	key, keyHash := newTrackingKey()
+	key, keyHash := secret.New(18) // the tracking link's secret; only its hash is stored
 	r := Request{ServiceID: sv.ID, ServiceCode: sv.Code, ServiceName: sv.Name, CentreID: centre.ID, CentreCode: centre.Code,
 		CentreName: centre.Name, CalendarID: centre.CalendarID, AgencyID: sv.AgencyID, AgencyCode: sv.AgencyCode, Channel: n.Channel,
 		Status: New, Approval: approval, Citizen: n.Citizen, Subject: n.Subject, Description: n.Description, Latitude: n.Latitude,
