@@ -119,6 +119,25 @@ type Press struct {
 	Comment string
 }
 
+// check validates a press (trimming its text) and names each field that is wrong.
+func (p *Press) check() error {
+	f := map[string]string{}
+	if p.Score < VeryUnhappy || p.Score > VeryHappy {
+		f["score"] = "Choose one of the four faces."
+	}
+	p.Reason, p.Comment = strings.TrimSpace(p.Reason), strings.TrimSpace(p.Comment)
+	if p.Reason != "" && !slices.Contains(Reasons, p.Reason) {
+		f["reason"] = "Choose a reason from the list."
+	}
+	if len(p.Comment) > 500 {
+		f["comment"] = "This is too long."
+	}
+	if len(f) > 0 {
+		return apperr.InvalidFields(f)
+	}
+	return nil
+}
+
 // Rating is a recorded rating.
 type Rating struct {
 	ID             int64
@@ -145,20 +164,8 @@ type Rating struct {
 // visit (nobody was served, or the visit is already rated) is kept as no_visit; a press that
 // follows Burst others within BurstWindow is kept as a burst. Both are counted apart.
 func (s *Store) Press(ctx context.Context, device Device, p Press) (Rating, error) {
-	f := map[string]string{}
-	if p.Score < VeryUnhappy || p.Score > VeryHappy {
-		f["score"] = "Choose one of the four faces."
-	}
-	p.Reason = strings.TrimSpace(p.Reason)
-	if p.Reason != "" && !slices.Contains(Reasons, p.Reason) {
-		f["reason"] = "Choose a reason from the list."
-	}
-	p.Comment = strings.TrimSpace(p.Comment)
-	if len(p.Comment) > 500 {
-		f["comment"] = "This is too long."
-	}
-	if len(f) > 0 {
-		return Rating{}, apperr.InvalidFields(f)
+	if err := p.check(); err != nil {
+		return Rating{}, err
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	r := Rating{Source: "device", Score: p.Score, Reason: p.Reason, Comment: p.Comment, CentreID: device.CentreID,
@@ -242,19 +249,8 @@ func (s *Store) Rate(ctx context.Context, source string, ticketID, requestID int
 	if (ticketID == 0) == (requestID == 0) {
 		return Rating{}, apperr.InvalidFields(map[string]string{"visit": "Give a ticket or a request reference, one of them."})
 	}
-	f := map[string]string{}
-	if p.Score < VeryUnhappy || p.Score > VeryHappy {
-		f["score"] = "Choose one of the four faces."
-	}
-	p.Reason, p.Comment = strings.TrimSpace(p.Reason), strings.TrimSpace(p.Comment)
-	if p.Reason != "" && !slices.Contains(Reasons, p.Reason) {
-		f["reason"] = "Choose a reason from the list."
-	}
-	if len(p.Comment) > 500 {
-		f["comment"] = "This is too long."
-	}
-	if len(f) > 0 {
-		return Rating{}, apperr.InvalidFields(f)
+	if err := p.check(); err != nil {
+		return Rating{}, err
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	r := Rating{Source: source, Score: p.Score, Reason: p.Reason, Comment: p.Comment, TicketID: ticketID, RequestID: requestID, At: now}
@@ -312,17 +308,11 @@ func (s *Store) Rate(ctx context.Context, source string, ticketID, requestID int
 // AddReason adds the optional reason and comment a citizen gives right after a press, to that
 // press: only from the tablet that made it, and only within two minutes.
 func (s *Store) AddReason(ctx context.Context, device Device, ratingID int64, reason, comment string) error {
-	reason, comment = strings.TrimSpace(reason), strings.TrimSpace(comment)
-	f := map[string]string{}
-	if reason != "" && !slices.Contains(Reasons, reason) {
-		f["reason"] = "Choose a reason from the list."
+	extra := Press{Score: Happy, Reason: reason, Comment: comment} // the score is the press's, already checked
+	if err := extra.check(); err != nil {
+		return err
 	}
-	if len(comment) > 500 {
-		f["comment"] = "This is too long."
-	}
-	if len(f) > 0 {
-		return apperr.InvalidFields(f)
-	}
+	reason, comment = extra.Reason, extra.Comment
 	res, err := s.db.ExecContext(ctx, `UPDATE ratings SET reason = $1, comment = $2 WHERE id = $3 AND device_id = $4 AND at > $5`,
 		reason, comment, ratingID, device.ID, s.now().UTC().Add(-2*time.Minute))
 	if err != nil {

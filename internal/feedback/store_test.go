@@ -88,6 +88,17 @@ func TestPressJoinsTheVisit(t *testing.T) {
 			r.WaitSeconds != 12*60 || r.ServiceSeconds != 7*60 {
 			t.Errorf("the press joined %+v", r)
 		}
+		if err := fb.AddReason(ctx, device, r.ID, "bribe", ""); !apperr.Is(err, apperr.Invalid) {
+			t.Errorf("a reason off the list: %v", err)
+		}
+		if err := fb.AddReason(ctx, device, r.ID, "information", "  Clear answers.  "); err != nil {
+			t.Fatal(err)
+		}
+		var reason, comment string
+		d.QueryRowContext(ctx, `SELECT reason, comment FROM ratings WHERE id = $1`, r.ID).Scan(&reason, &comment)
+		if reason != "information" || comment != "Clear answers." {
+			t.Errorf("the reason added reads %q, %q", reason, comment)
+		}
 		// The same visit cannot be rated twice: the second press is kept apart.
 		now = now.Add(30 * time.Second)
 		if r, err = fb.Press(ctx, device, feedback.Press{Score: feedback.VeryHappy}); err != nil || r.Suspect != "no_visit" {

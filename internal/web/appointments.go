@@ -93,16 +93,6 @@ func (s *Server) freeSlots(r *http.Request, centre charter.Centre, service, day 
 	return out, nil
 }
 
-// refusal turns a coded refusal into a translated sentence (ok false: a real failure).
-func (s *Server) refusal(r *http.Request, err error) (string, bool) {
-	switch apperr.CodeOf(err) {
-	case apperr.NotFound, apperr.Invalid, apperr.Conflict:
-		msg, args := apperr.MessageOf(err)
-		return s.tr.T(info(r).lang, msg, args...), true
-	}
-	return "", false
-}
-
 // bookForm is the booking page: a service and a day (a GET form), then that day's free slots,
 // a name and a mobile number.
 func (s *Server) bookForm(w http.ResponseWriter, r *http.Request) error {

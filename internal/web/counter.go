@@ -124,11 +124,7 @@ func (s *Server) counterRefused(w http.ResponseWriter, r *http.Request, err erro
 	if !apperr.Is(err, apperr.Invalid) && !apperr.Is(err, apperr.Conflict) && !apperr.Is(err, apperr.NotFound) {
 		return err
 	}
-	errs := apperr.FieldsOf(err)
-	if len(errs) == 0 {
-		msg, args := apperr.MessageOf(err)
-		errs = map[string]string{"action": s.tr.T(info(r).lang, msg, args...)}
-	}
+	errs := s.messageErrors(r, err)
 	form := map[string]string{}
 	for k, v := range r.PostForm {
 		if len(v) > 0 && k != "csrf" {

@@ -75,3 +75,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
 }
+
+// refusal turns a coded refusal into a translated sentence (ok false: a real failure).
+func (s *Server) refusal(r *http.Request, err error) (string, bool) {
+	switch apperr.CodeOf(err) {
+	case apperr.NotFound, apperr.Invalid, apperr.Conflict:
+		msg, args := apperr.MessageOf(err)
+		return s.tr.T(info(r).lang, msg, args...), true
+	}
+	return "", false
+}
+
+// messageErrors is a refusal as a form's messages: its per-field messages, or else its message,
+// translated, under "action" (shown at the top of the screen).
+func (s *Server) messageErrors(r *http.Request, err error) map[string]string {
+	if f := apperr.FieldsOf(err); len(f) > 0 {
+		return f
+	}
+	msg, args := apperr.MessageOf(err)
+	return map[string]string{"action": s.tr.T(info(r).lang, msg, args...)}
+}

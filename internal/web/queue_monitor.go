@@ -91,11 +91,7 @@ func (s *Server) queuePause(w http.ResponseWriter, r *http.Request) error {
 		err = s.queue.Pause(r.Context(), u.Actor(clientIP(r)), c.ID, serviceID, r.PostFormValue("reason"))
 	}
 	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
-		errs := apperr.FieldsOf(err)
-		if len(errs) == 0 {
-			msg, args := apperr.MessageOf(err)
-			errs = map[string]string{"action": s.tr.T(info(r).lang, msg, args...)}
-		}
+		errs := s.messageErrors(r, err)
 		return s.showMonitor(w, r, http.StatusUnprocessableEntity, c, errs)
 	}
 	if err != nil {

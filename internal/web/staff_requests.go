@@ -154,11 +154,7 @@ func (s *Server) requestAction(p auth.Permission, act func(r *http.Request, req 
 		updated, err := act(r, req, requests.Actor{ID: u.ID, Name: u.Name})
 		if err != nil {
 			if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
-				errs := apperr.FieldsOf(err)
-				if len(errs) == 0 {
-					msg, args := apperr.MessageOf(err)
-					errs = map[string]string{"action": s.tr.T(info(r).lang, msg, args...)}
-				}
+				errs := s.messageErrors(r, err)
 				return s.showRequest(w, r, http.StatusUnprocessableEntity, req, errs)
 			}
 			return err
