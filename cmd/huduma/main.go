@@ -53,7 +53,7 @@ const usage = `Huduma — integrated public service delivery.
 Usage:
   huduma [serve] [--addr HOST:PORT] [--db DSN] [--demo=true]   run the server (default command)
   huduma migrate [--db DSN]                                   apply database migrations and exit
-  huduma user add --username U --name N --role R [--centre CODE] [--agency CODE] [--db DSN]
+  huduma user add --username U --name N --role R [--centre CODE] [--agency CODE] [--email E] [--phone P] [--integrity] [--db DSN]
   huduma apikey create --name NAME [--agency CODE] [--db DSN]     print a new API key (once)
   huduma apikey revoke --prefix hk_XXXXXXXX [--db DSN]
   huduma calendar due --from RFC3339 --within 30m|2h|1d|10d|6w

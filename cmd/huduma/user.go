@@ -17,9 +17,10 @@ import (
 // password from standard input so it never appears in the process list or shell history.
 func runUser(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 || args[0] != "add" {
-		return usagef("usage: huduma user add --username U --name N --role ROLE [--centre CODE] [--agency CODE] [--email E] (password on standard input)")
+		return usagef("usage: huduma user add --username U --name N --role ROLE [--centre CODE] [--agency CODE] [--email E] [--phone P] [--integrity] (password on standard input)")
 	}
-	var username, name, role, centre, agency, email string
+	var username, name, role, centre, agency, email, phone string
+	var integrity bool
 	c, _, err := parseConfig("user add", args[1:], e, func(fs *flag.FlagSet) {
 		fs.StringVar(&username, "username", "", "sign-in name")
 		fs.StringVar(&name, "name", "", "full name")
@@ -27,6 +28,8 @@ func runUser(ctx context.Context, args []string, e env) error {
 		fs.StringVar(&centre, "centre", "", "centre code (officers and centre managers)")
 		fs.StringVar(&agency, "agency", "", "agency code (agency admins)")
 		fs.StringVar(&email, "email", "", "e-mail address")
+		fs.StringVar(&phone, "phone", "", "mobile number for alerts (07XXXXXXXX or +2547XXXXXXXX)")
+		fs.BoolVar(&integrity, "integrity", false, "give the account the integrity officer's duty: it receives corruption reports")
 	})
 	if err != nil {
 		return err
@@ -48,7 +51,7 @@ func runUser(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer a.db.Close()
-	n := auth.NewUser{Username: username, Name: name, Email: email, Role: auth.Role(role), Password: password}
+	n := auth.NewUser{Username: username, Name: name, Email: email, Phone: phone, Role: auth.Role(role), Password: password, IntegrityOfficer: integrity}
 	if centre != "" {
 		ct, err := a.charters.CentreByCode(ctx, centre)
 		if err != nil {

@@ -21,16 +21,19 @@ import (
 
 // User is a staff account.
 type User struct {
-	ID        int64
-	Username  string
-	Name      string
-	Email     string
-	Role      Role
-	CentreID  int64
-	AgencyID  int64
-	Language  string
-	Active    bool
-	CreatedAt time.Time
+	ID       int64
+	Username string
+	Name     string
+	Email    string
+	Phone    string // a mobile number for alerts (+254…); may be empty
+	Role     Role
+	CentreID int64
+	AgencyID int64
+	Language string
+	Active   bool
+	// IntegrityOfficer marks the staff who receive corruption reports (a duty, not a role).
+	IntegrityOfficer bool
+	CreatedAt        time.Time
 }
 
 // Actor is the user as the audit trail names them.
@@ -78,10 +81,13 @@ type NewUser struct {
 	Username string
 	Name     string
 	Email    string
+	Phone    string
 	Role     Role
 	CentreID int64
 	AgencyID int64
 	Password string
+	// IntegrityOfficer gives the account the integrity officer's duty (corruption reports).
+	IntegrityOfficer bool
 }
 
 // CreateUser creates an account and records it.
@@ -115,11 +121,13 @@ func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, n NewUser) (U
 		return User{}, apperr.Wrap(err, apperr.Invalid, "This password cannot be used.")
 	}
 	now := s.now().UTC()
-	u := User{Username: n.Username, Name: n.Name, Email: n.Email, Role: n.Role, CentreID: n.CentreID, AgencyID: n.AgencyID, Language: "en", Active: true, CreatedAt: now}
+	u := User{Username: n.Username, Name: n.Name, Email: n.Email, Phone: strings.TrimSpace(n.Phone), Role: n.Role, CentreID: n.CentreID, AgencyID: n.AgencyID,
+		Language: "en", Active: true, IntegrityOfficer: n.IntegrityOfficer, CreatedAt: now}
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, name, email, password_hash, role, centre_id, agency_id, language, active, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 'en', TRUE, $8, $8) RETURNING id`,
-			u.Username, u.Name, u.Email, string(hash), string(u.Role), nullID(u.CentreID), nullID(u.AgencyID), now).Scan(&u.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, name, email, phone, password_hash, role, centre_id, agency_id, language, active,
+			integrity_officer, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'en', TRUE, $9, $10, $10) RETURNING id`,
+			u.Username, u.Name, u.Email, u.Phone, string(hash), string(u.Role), nullID(u.CentreID), nullID(u.AgencyID), u.IntegrityOfficer, now).Scan(&u.ID)
 		if err != nil {
 			if apperr.Is(db.MapError(s.db.Kind(), err), apperr.Conflict) {
 				msg := "That username is taken."
@@ -132,12 +140,12 @@ func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, n NewUser) (U
 	return u, err
 }
 
-const userColumns = `id, username, name, email, role, COALESCE(centre_id, 0), COALESCE(agency_id, 0), language, active, created_at`
+const userColumns = `id, username, name, email, phone, role, COALESCE(centre_id, 0), COALESCE(agency_id, 0), language, active, integrity_officer, created_at`
 
 func scanUser(row db.Scanner) (User, error) {
 	var u User
 	var role string
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.Phone, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.IntegrityOfficer, &u.CreatedAt)
 	u.Role = Role(role)
 	return u, err
 }
@@ -181,7 +189,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 func scanUserWithHash(row *sql.Row, hash *string) (User, error) {
 	var u User
 	var role string
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.CreatedAt, hash)
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.Phone, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.IntegrityOfficer, &u.CreatedAt, hash)
 	u.Role = Role(role)
 	return u, err
 }
@@ -233,8 +241,8 @@ func (s *Store) SessionUser(ctx context.Context, token string) (User, Session, e
 		return User{}, Session{}, apperr.New(apperr.Unauthorised, "Please sign in.")
 	}
 	var sess Session
-	u, err := scanUserWithSession(s.db.QueryRowContext(ctx, `SELECT u.id, u.username, u.name, u.email, u.role, COALESCE(u.centre_id, 0),
-		COALESCE(u.agency_id, 0), u.language, u.active, u.created_at, s.csrf_token, s.expires_at
+	u, err := scanUserWithSession(s.db.QueryRowContext(ctx, `SELECT u.id, u.username, u.name, u.email, u.phone, u.role, COALESCE(u.centre_id, 0),
+		COALESCE(u.agency_id, 0), u.language, u.active, u.integrity_officer, u.created_at, s.csrf_token, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, hashToken(token)), &sess)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, Session{}, apperr.New(apperr.Unauthorised, "Please sign in.")
@@ -252,7 +260,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (User, Session, e
 func scanUserWithSession(row *sql.Row, sess *Session) (User, error) {
 	var u User
 	var role string
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.CreatedAt, &sess.CSRF, &sess.ExpiresAt)
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.Phone, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.IntegrityOfficer, &u.CreatedAt, &sess.CSRF, &sess.ExpiresAt)
 	u.Role = Role(role)
 	return u, err
 }

@@ -35,10 +35,12 @@ func accounts() []struct {
 		{auth.NewUser{Username: "admin", Name: "Amina Wanjiru (Secretariat)", Email: "secretariat@huduma.example", Role: auth.NationalAdmin}, "", ""},
 		{auth.NewUser{Username: "kakamega.ict", Name: "Brian Otieno (Kakamega ICT)", Email: "ict.admin@kakamega.example", Role: auth.AgencyAdmin}, "", "KKG-ICT"},
 		{auth.NewUser{Username: "narok.ict", Name: "Naserian Sankale (Narok ICT)", Email: "ict.admin@narok.example", Role: auth.AgencyAdmin}, "", "NRK-ICT"},
-		{auth.NewUser{Username: "gpo.manager", Name: "Grace Muthoni (GPO centre manager)", Email: "gpo.manager@huduma.example", Role: auth.CentreManager}, "HC-GPO", ""},
+		{auth.NewUser{Username: "gpo.manager", Name: "Grace Muthoni (GPO centre manager)", Email: "gpo.manager@huduma.example", Phone: "+254700000104", Role: auth.CentreManager}, "HC-GPO", ""},
 		{auth.NewUser{Username: "gpo.officer", Name: "Peter Kamau (GPO counter officer)", Email: "gpo.officer@huduma.example", Role: auth.Officer}, "HC-GPO", ""},
 		{auth.NewUser{Username: "kakamega.officer", Name: "Mercy Akinyi (Kakamega ICT help desk)", Email: "helpdesk@kakamega.example", Role: auth.Officer}, "KKG-ICT-HQ", ""},
 		{auth.NewUser{Username: "ombudsman", Name: "Fatuma Hassan (Ombudsman, read-only)", Role: auth.Auditor}, "", ""},
+		{auth.NewUser{Username: "integrity", Name: "Joseph Mwangi (integrity officer)", Email: "integrity@huduma.example", Role: auth.Auditor,
+			IntegrityOfficer: true}, "", ""},
 	}
 }
 
