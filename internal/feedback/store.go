@@ -37,6 +37,8 @@ type Config struct {
 	// Burst is how many presses within BurstWindow make the later ones a burst (3 in 20 seconds).
 	Burst       int
 	BurstWindow time.Duration
+	// PublicURL is where staff reach Huduma, for the link in an alert's SMS and e-mail.
+	PublicURL string
 }
 
 func (c *Config) defaults() {
@@ -56,6 +58,8 @@ type Store struct {
 	db  db.Handle
 	now func() time.Time
 	cfg Config
+	// dirty carries the centres with new ratings to the alert watcher (WatchAlerts).
+	dirty chan int64
 }
 
 // NewStore returns a Store.
@@ -64,7 +68,7 @@ func NewStore(d db.Handle, now func() time.Time, cfg Config) *Store {
 		now = time.Now
 	}
 	cfg.defaults()
-	return &Store{db: d, now: now, cfg: cfg}
+	return &Store{db: d, now: now, cfg: cfg, dirty: make(chan int64, 1024)}
 }
 
 // Device is a counter's feedback tablet.
@@ -208,8 +212,14 @@ func (s *Store) Press(ctx context.Context, device Device, p Press) (Rating, erro
 			r.TicketID, r.OfficerID, r.ServiceID, r.AgencyID, r.WaitSeconds, r.ServiceSeconds, r.Suspect = 0, 0, 0, 0, 0, 0, "no_visit"
 			err = insertRating(ctx, tx, device.ID, &r)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return addRollups(ctx, tx, r)
 	})
+	if err == nil {
+		s.touch(r.CentreID)
+	}
 	return r, err
 }
 
@@ -296,12 +306,18 @@ func (s *Store) Rate(ctx context.Context, source string, ticketID, requestID int
 		if n > 0 {
 			return apperr.New(apperr.Conflict, "This has been rated already: thank you.")
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO ratings (source, score, reason, comment, centre_id, counter_id, officer_id, service_id,
+		if err := tx.QueryRowContext(ctx, `INSERT INTO ratings (source, score, reason, comment, centre_id, counter_id, officer_id, service_id,
 			agency_id, ticket_id, request_id, wait_seconds, service_seconds, at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 			source, r.Score, r.Reason, r.Comment, nullID(r.CentreID), nullID(r.CounterID), nullID(r.OfficerID), nullID(r.ServiceID),
-			nullID(r.AgencyID), nullID(ticketID), nullID(requestID), nullInt(ticketID, r.WaitSeconds), nullInt(ticketID, r.ServiceSeconds), now).Scan(&r.ID)
+			nullID(r.AgencyID), nullID(ticketID), nullID(requestID), nullInt(ticketID, r.WaitSeconds), nullInt(ticketID, r.ServiceSeconds), now).Scan(&r.ID); err != nil {
+			return err
+		}
+		return addRollups(ctx, tx, r)
 	})
+	if err == nil {
+		s.touch(r.CentreID)
+	}
 	return r, err
 }
 
