@@ -285,7 +285,10 @@ func TestAlertWithinFiveSeconds(t *testing.T) {
 		watch, stop := context.WithCancel(ctx)
 		defer stop()
 		done := make(chan struct{})
-		go func() { f.fb.WatchAlerts(watch, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Minute); close(done) }()
+		go func() {
+			f.fb.WatchAlerts(watch, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Minute)
+			close(done)
+		}()
 		for _, s := range []int{1, 2, 1} {
 			f.rated(0, s)
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
 )
 
 // Dimensions a rating is rolled up by. Every rating counts once in each dimension it has: the
