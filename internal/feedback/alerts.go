@@ -119,7 +119,7 @@ func (s *Store) measure(ctx context.Context, q db.Querier, centreID int64, r Rul
 	}
 	w, _ := WindowNamed("today", now)
 	rows, err = q.QueryContext(ctx, `SELECT key_id, `+sumCols+` FROM rating_rollups WHERE centre_id = $1 AND dim = $2
-		AND hour >= $3 GROUP BY key_id`, centreID, r.Scope, w.From.UTC())
+		AND bucket >= $3 GROUP BY key_id`, centreID, r.Scope, w.From.UTC())
 	if err != nil {
 		return nil, err
 	}

@@ -231,12 +231,13 @@ func (s *Store) outOfOrder(ctx context.Context, centreID int64, w Window) ([]Sig
 }
 
 func (s *Store) ratingDrops(ctx context.Context, centreID int64, w Window) ([]Signal, error) {
+	// Officers' roll-ups are daily: the last 7 days are today and the 6 before.
 	end := w.To.UTC()
-	recentFrom := end.Add(-7 * 24 * time.Hour)
-	earlierFrom := recentFrom.Add(-28 * 24 * time.Hour)
+	recentFrom := dayOf(end).AddDate(0, 0, -6)
+	earlierFrom := recentFrom.AddDate(0, 0, -28)
 	period := func(from, to time.Time) (map[int64]Counts, error) {
 		rows, err := s.db.QueryContext(ctx, `SELECT key_id, `+sumCols+` FROM rating_rollups WHERE centre_id = $1 AND dim = 'officer'
-			AND hour >= $2 AND hour < $3 GROUP BY key_id`, centreID, from.Truncate(time.Hour), to)
+			AND bucket >= $2 AND bucket < $3 GROUP BY key_id`, centreID, from, to)
 		list, err := db.Collect(rows, err, func(r db.Scanner) (Measure, error) {
 			var m Measure
 			return m, r.Scan(m.scan(&m.ID)...)
@@ -251,7 +252,7 @@ func (s *Store) ratingDrops(ctx context.Context, centreID int64, w Window) ([]Si
 	if err != nil {
 		return nil, err
 	}
-	earlier, err := period(earlierFrom, recentFrom.Truncate(time.Hour))
+	earlier, err := period(earlierFrom, recentFrom)
 	if err != nil {
 		return nil, err
 	}

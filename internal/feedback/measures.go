@@ -93,8 +93,8 @@ type Window struct {
 var Windows = []string{"today", "7d", "30d"}
 
 // WindowNamed returns the window called name ending at now: today is since midnight in Nairobi
-// (every centre's zone; Kenya keeps +03:00 all year, so its days begin on a UTC hour and the
-// hourly roll-ups fit them exactly); 7d and 30d are those many days up to now, today included.
+// (every centre's zone; Kenya keeps +03:00 all year); 7d and 30d are those many days up to now,
+// today included. Windows begin at midnight, where the daily roll-ups do.
 func WindowNamed(name string, now time.Time) (Window, error) {
 	local := now.In(nairobi)
 	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, nairobi)
@@ -126,12 +126,13 @@ var nameSQL = map[string]string{
 }
 
 // Measures are the counts of each key of a dimension over a window — at one centre, or (centre
-// 0) across every centre — best index first, from the hourly roll-ups.
+// 0) across every centre — best index first, from the roll-ups (w must begin at a midnight
+// for the daily dimensions: WindowNamed's do).
 func (s *Store) Measures(ctx context.Context, dim string, centreID int64, w Window) ([]Measure, error) {
 	if _, ok := nameSQL[dim]; !ok {
 		return nil, fmt.Errorf("feedback: no dimension %q", dim)
 	}
-	q := `SELECT key_id, ` + sumCols + ` FROM rating_rollups WHERE dim = $1 AND hour >= $2 AND hour < $3`
+	q := `SELECT key_id, ` + sumCols + ` FROM rating_rollups WHERE dim = $1 AND bucket >= $2 AND bucket < $3`
 	args := []any{dim, w.From.UTC().Truncate(time.Hour), w.To.UTC()}
 	if centreID != 0 {
 		q += ` AND centre_id = $4`
@@ -191,10 +192,10 @@ func (s *Store) nameWith(ctx context.Context, q db.Querier, dim string, list []M
 // Total is the counts over a window at one centre, or across every centre (centre 0).
 func (s *Store) Total(ctx context.Context, centreID int64, w Window) (Counts, error) {
 	var c Counts
-	q := `SELECT ` + sumCols + ` FROM rating_rollups WHERE dim = 'centre' AND hour >= $1 AND hour < $2`
+	q := `SELECT ` + sumCols + ` FROM rating_rollups WHERE dim = 'centre' AND bucket >= $1 AND bucket < $2`
 	args := []any{w.From.UTC().Truncate(time.Hour), w.To.UTC()}
 	if centreID != 0 {
-		q = `SELECT ` + sumCols + ` FROM rating_rollups WHERE centre_id = $3 AND dim = 'centre' AND hour >= $1 AND hour < $2`
+		q = `SELECT ` + sumCols + ` FROM rating_rollups WHERE centre_id = $3 AND dim = 'centre' AND bucket >= $1 AND bucket < $2`
 		args = append(args, centreID)
 	}
 	err := s.db.QueryRowContext(ctx, q, args...).Scan(c.scan()...)
@@ -210,13 +211,13 @@ type Point struct {
 // Series is the counts over a window hour by hour (a window of a day or less) or day by day, at
 // one centre or across every centre (centre 0).
 func (s *Store) Series(ctx context.Context, centreID int64, w Window) ([]Point, error) {
-	q := `SELECT hour, ` + sumCols + ` FROM rating_rollups WHERE dim = 'centre' AND hour >= $1 AND hour < $2`
+	q := `SELECT bucket, ` + sumCols + ` FROM rating_rollups WHERE dim = 'centre' AND bucket >= $1 AND bucket < $2`
 	args := []any{w.From.UTC().Truncate(time.Hour), w.To.UTC()}
 	if centreID != 0 {
-		q = `SELECT hour, ` + sumCols + ` FROM rating_rollups WHERE centre_id = $3 AND dim = 'centre' AND hour >= $1 AND hour < $2`
+		q = `SELECT bucket, ` + sumCols + ` FROM rating_rollups WHERE centre_id = $3 AND dim = 'centre' AND bucket >= $1 AND bucket < $2`
 		args = append(args, centreID)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` GROUP BY hour ORDER BY hour`, args...)
+	rows, err := s.db.QueryContext(ctx, q+` GROUP BY bucket ORDER BY bucket`, args...)
 	hours, err := db.Collect(rows, err, func(r db.Scanner) (Point, error) {
 		var p Point
 		return p, r.Scan(p.scan(&p.At)...)

@@ -103,7 +103,7 @@ func (f *centreFixture) rated(i, score int) feedback.Rating {
 }
 
 func (f *centreFixture) dumpRollups() map[string]feedback.Counts {
-	rows, err := f.d.QueryContext(ctx, `SELECT dim, key_id, hour, n1, n2, n3, n4, suspect, timed, wait_seconds, service_seconds FROM rating_rollups`)
+	rows, err := f.d.QueryContext(ctx, `SELECT dim, key_id, bucket, n1, n2, n3, n4, suspect, timed, wait_seconds, service_seconds FROM rating_rollups`)
 	if err != nil {
 		f.t.Fatal(err)
 	}

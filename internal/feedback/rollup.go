@@ -9,7 +9,8 @@ import (
 )
 
 // Dimensions a rating is rolled up by. Every rating counts once in each dimension it has: the
-// centre's row, its counter's, its officer's, its service's and its agency's, for its hour.
+// centre's row for its hour, and its counter's, its officer's, its service's and its agency's
+// for its day (see migration 0017).
 const (
 	DimCentre  = "centre"
 	DimCounter = "counter"
@@ -29,7 +30,7 @@ const sumCols = `COALESCE(SUM(n1), 0), COALESCE(SUM(n2), 0), COALESCE(SUM(n3), 0
 type rollupRow struct {
 	centre int64
 	dim    string
-	hour   time.Time
+	bucket time.Time
 	key    int64
 	delta  Counts
 }
@@ -46,20 +47,20 @@ func rollupsOf(r Rating) []rollupRow {
 			c.Timed, c.WaitSeconds, c.ServiceSeconds = 1, int64(r.WaitSeconds), int64(r.ServiceSeconds)
 		}
 	}
-	hour := r.At.UTC().Truncate(time.Hour)
-	rows := []rollupRow{{r.CentreID, DimCentre, hour, r.CentreID, c}}
+	rows := []rollupRow{{r.CentreID, DimCentre, r.At.UTC().Truncate(time.Hour), r.CentreID, c}}
+	day := dayOf(r.At)
 	for _, d := range []struct {
 		dim string
 		id  int64
 	}{{DimCounter, r.CounterID}, {DimOfficer, r.OfficerID}, {DimService, r.ServiceID}, {DimAgency, r.AgencyID}} {
 		if d.id != 0 {
-			rows = append(rows, rollupRow{r.CentreID, d.dim, hour, d.id, c})
+			rows = append(rows, rollupRow{r.CentreID, d.dim, day, d.id, c})
 		}
 	}
 	return rows
 }
 
-// addRollups counts r in its hour's rows, in the rating's own transaction: one statement for all
+// addRollups counts r in its rows, in the rating's own transaction: one statement for all
 // its dimensions. A rating with no centre (a request lodged with none) is not rolled up.
 func addRollups(ctx context.Context, tx *sql.Tx, r Rating) error {
 	if r.CentreID == 0 {
@@ -71,7 +72,7 @@ func addRollups(ctx context.Context, tx *sql.Tx, r Rating) error {
 // upsertRollups adds rows' increments in one statement (rows must name distinct cells).
 func upsertRollups(ctx context.Context, tx *sql.Tx, rows []rollupRow) error {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO rating_rollups (centre_id, dim, hour, key_id, ` + rollupCols + `) VALUES `)
+	b.WriteString(`INSERT INTO rating_rollups (centre_id, dim, bucket, key_id, ` + rollupCols + `) VALUES `)
 	args := make([]any, 0, len(rows)*12)
 	for i, row := range rows {
 		if i > 0 {
@@ -80,9 +81,9 @@ func upsertRollups(ctx context.Context, tx *sql.Tx, rows []rollupRow) error {
 		n := len(args)
 		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+12)
 		d := row.delta
-		args = append(args, row.centre, row.dim, row.hour, row.key, d.N[0], d.N[1], d.N[2], d.N[3], d.Suspect, d.Timed, d.WaitSeconds, d.ServiceSeconds)
+		args = append(args, row.centre, row.dim, row.bucket, row.key, d.N[0], d.N[1], d.N[2], d.N[3], d.Suspect, d.Timed, d.WaitSeconds, d.ServiceSeconds)
 	}
-	b.WriteString(` ON CONFLICT (centre_id, dim, hour, key_id) DO UPDATE SET n1 = rating_rollups.n1 + excluded.n1,
+	b.WriteString(` ON CONFLICT (centre_id, dim, bucket, key_id) DO UPDATE SET n1 = rating_rollups.n1 + excluded.n1,
 		n2 = rating_rollups.n2 + excluded.n2, n3 = rating_rollups.n3 + excluded.n3, n4 = rating_rollups.n4 + excluded.n4,
 		suspect = rating_rollups.suspect + excluded.suspect, timed = rating_rollups.timed + excluded.timed,
 		wait_seconds = rating_rollups.wait_seconds + excluded.wait_seconds,
@@ -104,7 +105,7 @@ func (s *Store) RebuildRollups(ctx context.Context) (int, error) {
 		type cell struct {
 			centre int64
 			dim    string
-			hour   int64
+			bucket int64
 			key    int64
 		}
 		acc := map[cell]*rollupRow{}
@@ -125,9 +126,9 @@ func (s *Store) RebuildRollups(ctx context.Context) (int, error) {
 				return err
 			}
 			for _, row := range rollupsOf(r) {
-				c := cell{row.centre, row.dim, row.hour.Unix(), row.key}
+				c := cell{row.centre, row.dim, row.bucket.Unix(), row.key}
 				if acc[c] == nil {
-					acc[c] = &rollupRow{centre: row.centre, dim: row.dim, hour: row.hour, key: row.key}
+					acc[c] = &rollupRow{centre: row.centre, dim: row.dim, bucket: row.bucket, key: row.key}
 					order = append(order, c)
 				}
 				acc[c].delta.add(row.delta)
@@ -166,4 +167,10 @@ func (s *Store) EnsureRollups(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// dayOf is the start of t's day in Nairobi, in UTC: the bucket of the daily roll-ups.
+func dayOf(t time.Time) time.Time {
+	l := t.In(nairobi)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, nairobi).UTC()
 }

@@ -1,14 +1,17 @@
 -- Quality measures and alerts (issue 5).
 
--- Ratings rolled up by hour, centre and one dimension (the centre itself, a counter, an officer, a
+-- Ratings rolled up by period, centre and one dimension (the centre itself, a counter, an officer, a
 -- service or an agency), kept in the transaction of each rating: the national page and the
--- centre's measures read a few thousand of these rows, never the millions of ratings. Suspect
+-- centre's measures read a few thousand of these rows, never the millions of ratings. A centre's
+-- own rows are hourly (its hour-by-hour day); the other dimensions' rows are daily (bucket is the
+-- start of the day in Nairobi), which keeps them few: a centre's counters and officers see a
+-- handful of ratings an hour, and the national page sums 30 days of every service. Suspect
 -- presses (no visit, bursts) are counted apart and never in the scores. wait/service seconds sum
 -- over the rated visits that had them (timed), for averages beside the scores.
 CREATE TABLE rating_rollups (
     centre_id BIGINT NOT NULL REFERENCES centres(id),
     dim TEXT NOT NULL CHECK (dim IN ('centre', 'counter', 'officer', 'service', 'agency')),
-    hour {{TIME}} NOT NULL,
+    bucket {{TIME}} NOT NULL,
     key_id BIGINT NOT NULL,
     n1 INTEGER NOT NULL DEFAULT 0,
     n2 INTEGER NOT NULL DEFAULT 0,
@@ -18,10 +21,10 @@ CREATE TABLE rating_rollups (
     timed INTEGER NOT NULL DEFAULT 0,
     wait_seconds BIGINT NOT NULL DEFAULT 0,
     service_seconds BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (centre_id, dim, hour, key_id)
+    PRIMARY KEY (centre_id, dim, bucket, key_id)
 );
 -- The national page reads one dimension across every centre for a window.
-CREATE INDEX rating_rollups_national ON rating_rollups (dim, hour);
+CREATE INDEX rating_rollups_national ON rating_rollups (dim, bucket);
 
 -- Alert rules: "at least half unhappy within 15 minutes with at least 4 responses" is measure
 -- unhappy_share, window 15, min_responses 4, threshold 50 (tripped at or above); "index below 70
