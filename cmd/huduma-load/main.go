@@ -4,6 +4,7 @@
 //	huduma-load seed  --db DSN --n 1000000
 //	huduma-load run   --url http://127.0.0.1:8080 --key hk_... --clients 16 --duration 30s --mix all
 //	huduma-load bench --db DSN --n 1000000 --clients 16 --duration 30s [--pgbench]
+//	huduma-load feedback --db DSN --ratings 10000000 --tablets 16 --duration 20s
 //
 // seed bulk-loads requests straight into the tables (COPY on PostgreSQL, multi-row INSERTs on
 // SQLite); run is a closed-loop HTTP load generator against a server on this machine; bench does
@@ -56,9 +57,10 @@ Usage:
   huduma-load run   --url http://127.0.0.1:PORT --key hk_... [--user admin --password karibu-huduma]
                     [--clients 16] [--duration 30s] [--mix create|status|inbox|all|create:16,status:4,inbox:4]
   huduma-load bench (--db DSN | --sqlite PATH) [--n 1000000] [--clients 16] [--duration 30s] [--pgbench]
+  huduma-load feedback (--db DSN | --sqlite PATH) [--ratings 10000000] [--tablets 16] [--duration 20s]
 
 DSN is a SQLite file path or a postgres:// URL (HUDUMA_DB). run talks to loopback addresses only.
-See docs/BENCHMARKS.md, "Service requests (issue 3)".
+See docs/BENCHMARKS.md, "Service requests (issue 3)" and "Feedback (issue 5)".
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -75,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runLoad(ctx, args, e)
 	case "bench":
 		return runBench(ctx, args, e)
+	case "feedback":
+		return runFeedback(ctx, args, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -13,8 +13,10 @@ import (
 	"github.com/huduma-ke/huduma/internal/audit"
 	"github.com/huduma-ke/huduma/internal/auth"
 	"github.com/huduma-ke/huduma/internal/charter"
+	"github.com/huduma-ke/huduma/internal/complaints"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/demo"
+	"github.com/huduma-ke/huduma/internal/feedback"
 	"github.com/huduma-ke/huduma/internal/jobs"
 	"github.com/huduma-ke/huduma/internal/notify"
 	"github.com/huduma-ke/huduma/internal/queue"
@@ -93,8 +95,15 @@ func runServe(ctx context.Context, args []string, e env) error {
 	qcfg := c.queue
 	qcfg.PublicURL = c.publicURL
 	q := queue.NewStore(a.db, time.Now, a.charters, a.requests, qcfg)
+	// Complaints: their own deadline and ladder on the same clock; links to the public address.
+	cs := complaints.NewStore(a.db, time.Now, a.charters, complaints.Config{PublicURL: c.publicURL})
+	// Feedback: alert messages to managers link to the public address.
+	fb := feedback.NewStore(a.db, time.Now, feedback.Config{PublicURL: c.publicURL})
+	if err := fb.EnsureRollups(ctx); err != nil {
+		return fmt.Errorf("rating roll-ups: %w", err)
+	}
 	srv, err := web.NewServer(web.Config{SecureCookies: c.secureCookies, Version: version, TrustProxy: c.trustProxy, APIPerSecond: c.apiRate},
-		web.Deps{DB: a.db, Log: log, Charters: a.charters, Auth: a.auth, Requests: a.requests, Queue: q, Registry: reg,
+		web.Deps{DB: a.db, Log: log, Charters: a.charters, Auth: a.auth, Requests: a.requests, Queue: q, Complaints: cs, Feedback: fb, Registry: reg,
 			Callbacks: map[string]http.Handler{"/callbacks/africastalking/delivery": notify.AfricasTalkingDeliveryHandler(a.db, time.Now, log)}})
 	if err != nil {
 		return err
@@ -120,6 +129,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if c.workers {
 		runner := jobs.NewRunner(a.db, time.Now, log)
 		a.requests.RegisterJobs(runner)
+		cs.RegisterJobs(runner)
 		go runner.Run(ctx, 5*time.Second)
 		var sms notify.Provider = notify.LogProvider{Log: log}
 		if c.smsProvider == "africastalking" {
@@ -153,6 +163,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	errc := make(chan error, 1)
 	go srv.PollBoards(ctx, 2*time.Second) // calls made by other nodes or by huduma simulate
+	// Quality alerts: every node evaluates the centres its own presses touch (a press tells only
+	// its node), and sweeps live alerts every 30 s; evaluations are safe to run at once anywhere.
+	go fb.WatchAlerts(ctx, log, 30*time.Second)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:

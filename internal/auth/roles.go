@@ -67,25 +67,41 @@ const (
 	MonitorQueue Permission = "queue.monitor"
 	// ManageQueue: stop and resume tickets for a service, set quotas and cut-offs — in scope.
 	ManageQueue Permission = "queue.manage"
+	// ViewComplaints: read complaints and compliments — centre managers their centre's, agency
+	// admins their agency's, the secretariat and auditors all; reports of a request for a bribe only
+	// integrity officers, whatever their role (CanComplaint).
+	ViewComplaints Permission = "complaints.view"
+	// HandleComplaints: take, answer, refer and close complaints — in scope, as ViewComplaints.
+	HandleComplaints Permission = "complaints.handle"
+	// LodgeComplaints: lodge a complaint or a compliment for a citizen at the counter, by phone,
+	// e-mail or SMS.
+	LodgeComplaints Permission = "complaints.lodge"
+	// ViewQuality: read the quality measures (CSAT, happiness index) — centre managers their centre's,
+	// agency admins their agency's, the secretariat and auditors all.
+	ViewQuality Permission = "quality.view"
 )
 
 // grants says which roles hold each permission. Public and SignedIn are handled by the middleware.
 var grants = map[Permission][]Role{
-	ManageAgencies:  {NationalAdmin},
-	EditOwnAgency:   {NationalAdmin, AgencyAdmin},
-	ManageCentres:   {NationalAdmin},
-	EditOwnCentre:   {NationalAdmin, CentreManager},
-	ManageServices:  {NationalAdmin, AgencyAdmin},
-	EditCharter:     {NationalAdmin, AgencyAdmin, CentreManager},
-	ManageHolidays:  {NationalAdmin},
-	ViewHolidays:    {NationalAdmin, AgencyAdmin, CentreManager, Auditor},
-	ViewAudit:       {NationalAdmin, Auditor, AgencyAdmin, CentreManager},
-	ViewRequests:    {Officer, CentreManager, AgencyAdmin, NationalAdmin, Auditor},
-	HandleRequests:  {Officer, CentreManager, AgencyAdmin, NationalAdmin},
-	ApproveRequests: {CentreManager, AgencyAdmin, NationalAdmin},
-	ServeCounter:    {Officer, CentreManager},
-	MonitorQueue:    {CentreManager, NationalAdmin, Auditor},
-	ManageQueue:     {CentreManager, NationalAdmin},
+	ManageAgencies:   {NationalAdmin},
+	EditOwnAgency:    {NationalAdmin, AgencyAdmin},
+	ManageCentres:    {NationalAdmin},
+	EditOwnCentre:    {NationalAdmin, CentreManager},
+	ManageServices:   {NationalAdmin, AgencyAdmin},
+	EditCharter:      {NationalAdmin, AgencyAdmin, CentreManager},
+	ManageHolidays:   {NationalAdmin},
+	ViewHolidays:     {NationalAdmin, AgencyAdmin, CentreManager, Auditor},
+	ViewAudit:        {NationalAdmin, Auditor, AgencyAdmin, CentreManager},
+	ViewRequests:     {Officer, CentreManager, AgencyAdmin, NationalAdmin, Auditor},
+	HandleRequests:   {Officer, CentreManager, AgencyAdmin, NationalAdmin},
+	ApproveRequests:  {CentreManager, AgencyAdmin, NationalAdmin},
+	ServeCounter:     {Officer, CentreManager},
+	MonitorQueue:     {CentreManager, NationalAdmin, Auditor},
+	ManageQueue:      {CentreManager, NationalAdmin},
+	ViewComplaints:   {CentreManager, AgencyAdmin, NationalAdmin, Auditor},
+	HandleComplaints: {CentreManager, AgencyAdmin, NationalAdmin},
+	LodgeComplaints:  {Officer, CentreManager, AgencyAdmin, NationalAdmin},
+	ViewQuality:      {CentreManager, AgencyAdmin, NationalAdmin, Auditor},
 }
 
 // Can reports whether the user's role holds p. It does not check scope: see CanAgency and CanCentre.
@@ -97,6 +113,10 @@ func (u User) Can(p Permission) bool {
 		return u.ID != 0 && u.Active
 	case APIKeyHolder:
 		return false // keys are not users: the guard checks the key itself
+	case ViewComplaints, HandleComplaints:
+		if u.IntegrityOfficer { // the duty brings the complaint screens, for bribe reports
+			return u.ID != 0 && u.Active
+		}
 	}
 	return u.ID != 0 && u.Active && slices.Contains(grants[p], u.Role)
 }
@@ -142,6 +162,33 @@ func (u User) CanRequest(p Permission, centreID, agencyID, referredFrom int64) b
 	case AgencyAdmin:
 		return u.AgencyID == agencyID || (referredFrom != 0 && u.AgencyID == referredFrom)
 	case CentreManager, Officer:
+		return u.CentreID == centreID
+	}
+	return false
+}
+
+// CanComplaint reports whether the user may act with p (ViewComplaints or HandleComplaints) on a
+// complaint about centreID for agencyID (0 for none). A report of a request for a bribe
+// (integrity) is for integrity officers only, whatever their role: centre managers, officers and
+// national admins without the duty never see it (Data Protection Act 2019, and the reporter's
+// safety). The rest: centre managers their centre's, agency admins their agency's, the secretariat
+// everything, auditors (integrity officers among them) read everything.
+func (u User) CanComplaint(p Permission, integrity bool, centreID, agencyID int64) bool {
+	if u.ID == 0 || !u.Active {
+		return false
+	}
+	if integrity {
+		return u.IntegrityOfficer && (p == ViewComplaints || p == HandleComplaints)
+	}
+	if !slices.Contains(grants[p], u.Role) {
+		return false
+	}
+	switch u.Role {
+	case NationalAdmin, Auditor:
+		return true
+	case AgencyAdmin:
+		return agencyID != 0 && u.AgencyID == agencyID
+	case CentreManager:
 		return u.CentreID == centreID
 	}
 	return false

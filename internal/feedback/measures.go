@@ -132,11 +132,14 @@ func (s *Store) Measures(ctx context.Context, dim string, centreID int64, w Wind
 	if _, ok := nameSQL[dim]; !ok {
 		return nil, fmt.Errorf("feedback: no dimension %q", dim)
 	}
-	q := `SELECT key_id, ` + sumCols + ` FROM rating_rollups WHERE dim = $1 AND bucket >= $2 AND bucket < $3`
+	// Across every centre, the national day rows; at one centre, the centre's.
+	q := `SELECT key_id, ` + sumCols + ` FROM rating_national WHERE dim = $1 AND bucket >= $2 AND bucket < $3`
 	args := []any{dim, w.From.UTC().Truncate(time.Hour), w.To.UTC()}
 	if centreID != 0 {
-		q += ` AND centre_id = $4`
+		q = `SELECT key_id, ` + sumCols + ` FROM rating_rollups WHERE dim = $1 AND bucket >= $2 AND bucket < $3 AND centre_id = $4`
 		args = append(args, centreID)
+	} else if dim == DimCounter || dim == DimOfficer {
+		return nil, fmt.Errorf("feedback: %s measures are per centre", dim)
 	}
 	rows, err := s.db.QueryContext(ctx, q+` GROUP BY key_id`, args...)
 	list, err := db.Collect(rows, err, func(r db.Scanner) (Measure, error) {
@@ -192,7 +195,7 @@ func (s *Store) nameWith(ctx context.Context, q db.Querier, dim string, list []M
 // Total is the counts over a window at one centre, or across every centre (centre 0).
 func (s *Store) Total(ctx context.Context, centreID int64, w Window) (Counts, error) {
 	var c Counts
-	q := `SELECT ` + sumCols + ` FROM rating_rollups WHERE dim = 'centre' AND bucket >= $1 AND bucket < $2`
+	q := `SELECT ` + sumCols + ` FROM rating_national WHERE dim = 'centre' AND bucket >= $1 AND bucket < $2`
 	args := []any{w.From.UTC().Truncate(time.Hour), w.To.UTC()}
 	if centreID != 0 {
 		q = `SELECT ` + sumCols + ` FROM rating_rollups WHERE centre_id = $3 AND dim = 'centre' AND bucket >= $1 AND bucket < $2`
@@ -211,7 +214,13 @@ type Point struct {
 // Series is the counts over a window hour by hour (a window of a day or less) or day by day, at
 // one centre or across every centre (centre 0).
 func (s *Store) Series(ctx context.Context, centreID int64, w Window) ([]Point, error) {
+	daily := w.To.Sub(w.From) > 26*time.Hour
+	// Across every centre, hour by hour from the centres' hourly rows (a day of them), day by
+	// day from the national day rows.
 	q := `SELECT bucket, ` + sumCols + ` FROM rating_rollups WHERE dim = 'centre' AND bucket >= $1 AND bucket < $2`
+	if daily {
+		q = `SELECT bucket, ` + sumCols + ` FROM rating_national WHERE dim = 'centre' AND bucket >= $1 AND bucket < $2`
+	}
 	args := []any{w.From.UTC().Truncate(time.Hour), w.To.UTC()}
 	if centreID != 0 {
 		q = `SELECT bucket, ` + sumCols + ` FROM rating_rollups WHERE centre_id = $3 AND dim = 'centre' AND bucket >= $1 AND bucket < $2`
@@ -225,7 +234,6 @@ func (s *Store) Series(ctx context.Context, centreID int64, w Window) ([]Point, 
 	if err != nil {
 		return nil, err
 	}
-	daily := w.To.Sub(w.From) > 26*time.Hour
 	var out []Point
 	for _, p := range hours {
 		at := p.At.In(nairobi)

@@ -103,7 +103,9 @@ func (f *centreFixture) rated(i, score int) feedback.Rating {
 }
 
 func (f *centreFixture) dumpRollups() map[string]feedback.Counts {
-	rows, err := f.d.QueryContext(ctx, `SELECT dim, key_id, bucket, n1, n2, n3, n4, suspect, timed, wait_seconds, service_seconds FROM rating_rollups`)
+	rows, err := f.d.QueryContext(ctx, `SELECT centre_id || ':' || dim, key_id, bucket, n1, n2, n3, n4, suspect, timed, wait_seconds, service_seconds
+		FROM rating_rollups UNION ALL SELECT 'national:' || dim, key_id, bucket, n1, n2, n3, n4, suspect, timed, wait_seconds, service_seconds
+		FROM rating_national`)
 	if err != nil {
 		f.t.Fatal(err)
 	}

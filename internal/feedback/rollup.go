@@ -26,7 +26,7 @@ const rollupCols = `n1, n2, n3, n4, suspect, timed, wait_seconds, service_second
 const sumCols = `COALESCE(SUM(n1), 0), COALESCE(SUM(n2), 0), COALESCE(SUM(n3), 0), COALESCE(SUM(n4), 0),
 	COALESCE(SUM(suspect), 0), COALESCE(SUM(timed), 0), COALESCE(SUM(wait_seconds), 0), COALESCE(SUM(service_seconds), 0)`
 
-// rollupRow is one row's increments.
+// rollupRow is one row's increments: a row of rating_rollups, or (centre 0) of rating_national.
 type rollupRow struct {
 	centre int64
 	dim    string
@@ -35,8 +35,9 @@ type rollupRow struct {
 	delta  Counts
 }
 
-// rollupsOf lists the rows a rating adds to. A suspect press counts only as suspect, at its
-// centre and counter (it joined no visit, so it has no officer or service).
+// rollupsOf lists the rows a rating adds to: its centre's, counter's, officer's, service's and
+// agency's at its centre, and the national day's rows for its centre, service and agency. A
+// suspect press counts only as suspect (it joined no visit, so it has no officer or service).
 func rollupsOf(r Rating) []rollupRow {
 	var c Counts
 	if r.Suspect != "" {
@@ -47,21 +48,25 @@ func rollupsOf(r Rating) []rollupRow {
 			c.Timed, c.WaitSeconds, c.ServiceSeconds = 1, int64(r.WaitSeconds), int64(r.ServiceSeconds)
 		}
 	}
-	rows := []rollupRow{{r.CentreID, DimCentre, r.At.UTC().Truncate(time.Hour), r.CentreID, c}}
 	day := dayOf(r.At)
+	rows := []rollupRow{{r.CentreID, DimCentre, r.At.UTC().Truncate(time.Hour), r.CentreID, c}, {0, DimCentre, day, r.CentreID, c}}
 	for _, d := range []struct {
 		dim string
 		id  int64
 	}{{DimCounter, r.CounterID}, {DimOfficer, r.OfficerID}, {DimService, r.ServiceID}, {DimAgency, r.AgencyID}} {
 		if d.id != 0 {
 			rows = append(rows, rollupRow{r.CentreID, d.dim, day, d.id, c})
+			if d.dim == DimService || d.dim == DimAgency {
+				rows = append(rows, rollupRow{0, d.dim, day, d.id, c})
+			}
 		}
 	}
 	return rows
 }
 
-// addRollups counts r in its rows, in the rating's own transaction: one statement for all
-// its dimensions. A rating with no centre (a request lodged with none) is not rolled up.
+// addRollups counts r in its rows, in the rating's own transaction: one statement for its
+// centre's rows and one for the national ones. A rating with no centre (a request lodged with
+// none) is not rolled up.
 func addRollups(ctx context.Context, tx *sql.Tx, r Rating) error {
 	if r.CentreID == 0 {
 		return nil
@@ -69,27 +74,56 @@ func addRollups(ctx context.Context, tx *sql.Tx, r Rating) error {
 	return upsertRollups(ctx, tx, rollupsOf(r))
 }
 
-// upsertRollups adds rows' increments in one statement (rows must name distinct cells).
+// upsertRollups adds rows' increments, one statement per table (rows must name distinct cells).
 func upsertRollups(ctx context.Context, tx *sql.Tx, rows []rollupRow) error {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO rating_rollups (centre_id, dim, bucket, key_id, ` + rollupCols + `) VALUES `)
-	args := make([]any, 0, len(rows)*12)
-	for i, row := range rows {
-		if i > 0 {
-			b.WriteString(", ")
+	var centre, national []rollupRow
+	for _, r := range rows {
+		if r.centre == 0 {
+			national = append(national, r)
+		} else {
+			centre = append(centre, r)
 		}
-		n := len(args)
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+12)
-		d := row.delta
-		args = append(args, row.centre, row.dim, row.bucket, row.key, d.N[0], d.N[1], d.N[2], d.N[3], d.Suspect, d.Timed, d.WaitSeconds, d.ServiceSeconds)
 	}
-	b.WriteString(` ON CONFLICT (centre_id, dim, bucket, key_id) DO UPDATE SET n1 = rating_rollups.n1 + excluded.n1,
-		n2 = rating_rollups.n2 + excluded.n2, n3 = rating_rollups.n3 + excluded.n3, n4 = rating_rollups.n4 + excluded.n4,
-		suspect = rating_rollups.suspect + excluded.suspect, timed = rating_rollups.timed + excluded.timed,
-		wait_seconds = rating_rollups.wait_seconds + excluded.wait_seconds,
-		service_seconds = rating_rollups.service_seconds + excluded.service_seconds`)
-	_, err := tx.ExecContext(ctx, b.String(), args...)
-	return err
+	for _, t := range []struct {
+		table, key string
+		rows       []rollupRow
+	}{{"rating_rollups", "centre_id, dim, bucket, key_id", centre}, {"rating_national", "dim, bucket, key_id", national}} {
+		if len(t.rows) == 0 {
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(`INSERT INTO ` + t.table + ` (` + t.key + `, ` + rollupCols + `) VALUES `)
+		args := make([]any, 0, len(t.rows)*12)
+		for i, row := range t.rows {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			vals := []any{row.dim, row.bucket, row.key}
+			if t.table == "rating_rollups" {
+				vals = append([]any{row.centre}, vals...)
+			}
+			d := row.delta
+			vals = append(vals, d.N[0], d.N[1], d.N[2], d.N[3], d.Suspect, d.Timed, d.WaitSeconds, d.ServiceSeconds)
+			for j, v := range vals {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				args = append(args, v)
+				fmt.Fprintf(&b, "$%d", len(args))
+			}
+			b.WriteByte(')')
+		}
+		b.WriteString(` ON CONFLICT (` + t.key + `) DO UPDATE SET n1 = ` + t.table + `.n1 + excluded.n1,
+			n2 = ` + t.table + `.n2 + excluded.n2, n3 = ` + t.table + `.n3 + excluded.n3, n4 = ` + t.table + `.n4 + excluded.n4,
+			suspect = ` + t.table + `.suspect + excluded.suspect, timed = ` + t.table + `.timed + excluded.timed,
+			wait_seconds = ` + t.table + `.wait_seconds + excluded.wait_seconds,
+			service_seconds = ` + t.table + `.service_seconds + excluded.service_seconds`)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RebuildRollups recounts every roll-up from the ratings, in one transaction: after ratings were
@@ -99,8 +133,10 @@ func (s *Store) RebuildRollups(ctx context.Context) (int, error) {
 	counted := 0
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		counted = 0
-		if _, err := tx.ExecContext(ctx, `DELETE FROM rating_rollups`); err != nil {
-			return err
+		for _, table := range []string{"rating_rollups", "rating_national"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+				return err
+			}
 		}
 		type cell struct {
 			centre int64
@@ -139,7 +175,9 @@ func (s *Store) RebuildRollups(ctx context.Context) (int, error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		const chunk = 500
+		// Small statements: SQLite's driver looks each $N up by name, so a statement's cost
+		// grows with the square of its parameters.
+		const chunk = 40
 		for i := 0; i < len(order); i += chunk {
 			batch := make([]rollupRow, 0, chunk)
 			for _, c := range order[i:min(i+chunk, len(order))] {

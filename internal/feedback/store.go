@@ -16,6 +16,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/audit"
 	"github.com/huduma-ke/huduma/internal/db"
+	"github.com/huduma-ke/huduma/internal/requests"
 	"github.com/huduma-ke/huduma/internal/secret"
 )
 
@@ -290,17 +291,32 @@ func (s *Store) Rate(ctx context.Context, source string, ticketID, requestID int
 				return err
 			}
 		} else {
+			// On PostgreSQL the row lock makes two ratings of one request at once go one after the
+			// other, the second seeing the first; SQLite's write transactions are serial already.
+			lock := ""
+			if s.db.Kind() == db.Postgres {
+				lock = " FOR UPDATE"
+			}
+			var status string
 			var assignee sql.NullInt64
-			err := tx.QueryRowContext(ctx, `SELECT centre_id, service_id, agency_id, assignee_id FROM requests WHERE id = $1`, requestID).
-				Scan(&r.CentreID, &r.ServiceID, &r.AgencyID, &assignee)
+			err := tx.QueryRowContext(ctx, `SELECT status, centre_id, service_id, agency_id, assignee_id FROM requests WHERE id = $1`+lock, requestID).
+				Scan(&status, &r.CentreID, &r.ServiceID, &r.AgencyID, &assignee)
 			if errors.Is(err, sql.ErrNoRows) {
 				return apperr.New(apperr.NotFound, "No request with that reference.")
 			} else if err != nil {
 				return err
 			}
+			if requests.Status(status).Open() {
+				return apperr.New(apperr.Invalid, "You can rate the service once the request is resolved.")
+			}
 			r.OfficerID = assignee.Int64
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ratings WHERE request_id = $1`, requestID).Scan(&n); err != nil {
 				return err
+			}
+			if n == 0 { // the request's history says it was rated, in this transaction: with the rating or not at all
+				if err := requests.RecordRated(ctx, tx, requestID, now, source, r.Score, r.Comment); err != nil {
+					return err
+				}
 			}
 		}
 		if n > 0 {

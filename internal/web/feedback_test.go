@@ -56,6 +56,13 @@ func TestFeedbackAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		res, out = rate(`{"request_reference":"` + c.Request.Reference + `","rating":2,"reason":"waiting_time"}`)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(out, "once the request is resolved") {
+			t.Errorf("a request still open: %d %s", res.StatusCode, out)
+		}
+		if _, err := h.requests.ChangeStatus(ctx, requests.Actor{Name: "test"}, c.Request.ID, requests.StatusChange{To: requests.Resolved}); err != nil {
+			t.Fatal(err)
+		}
+		res, out = rate(`{"request_reference":"` + c.Request.Reference + `","rating":2,"reason":"waiting_time"}`)
 		wantStatus(t, res, out, http.StatusCreated)
 		for _, c := range []struct {
 			body   string

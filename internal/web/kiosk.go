@@ -14,6 +14,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/audit"
 	"github.com/huduma-ke/huduma/internal/charter"
+	"github.com/huduma-ke/huduma/internal/feedback"
 	"github.com/huduma-ke/huduma/internal/i18n"
 	"github.com/huduma-ke/huduma/internal/queue"
 	qr "github.com/piglig/go-qr"
@@ -260,6 +261,14 @@ type ticketView struct {
 	Refresh     string
 	Every       int        // seconds between the page's own reloads
 	LangLinks   []langLink // a language switch that keeps the key
+	// The last step, once the visit is finished: the four faces (Rating non-nil), or thanks for
+	// the rating given (Rated), here or on the counter's tablet.
+	Rating     *ratingForm
+	Rated      bool
+	RateAction string
+	Key        string
+	Token      string
+	Refusal    string // why a rating was not taken, translated
 }
 
 // langLink is one entry of a language switch.
@@ -270,19 +279,59 @@ type langLink struct {
 }
 
 // ticketPage is the ticket's own page, by its follow link: the number, where it stands and, once
-// called, the counter to go to. A wrong key and a missing ticket get the same 404.
+// called, the counter to go to; once finished, the four faces to rate the visit. A wrong key and
+// a missing ticket get the same 404.
 func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	lang := info(r).lang
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return apperr.New(apperr.NotFound, "No such ticket.")
-	}
-	key := r.URL.Query().Get("key")
-	t, err := s.queue.Follow(ctx, id, key)
+	id, t, key, err := s.followParam(r, r.URL.Query().Get("key"))
 	if err != nil {
 		return err
 	}
+	return s.showTicket(w, r, http.StatusOK, id, key, t, nil, "")
+}
+
+// followParam finds the visit of a follow link: its journey id in the path, and key.
+func (s *Server) followParam(r *http.Request, key string) (int64, queue.Ticket, string, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, queue.Ticket{}, "", apperr.New(apperr.NotFound, "No such ticket.")
+	}
+	t, err := s.queue.Follow(r.Context(), id, key)
+	return id, t, key, err
+}
+
+// ticketRate is the ticket page's last step: the citizen rates the finished visit (source web),
+// joined to its counter, officer, service and agency. A visit rated already — here or on the
+// counter's tablet — gets the thanks and nothing new is stored; a visit not finished is refused.
+func (s *Server) ticketRate(w http.ResponseWriter, r *http.Request) error {
+	if !s.intake.allow(clientIP(r)) {
+		return apperr.New(apperr.RateLimited, "Too many requests. Please wait a moment and try again.")
+	}
+	id, t, key, err := s.followParam(r, r.PostFormValue("key"))
+	if err != nil {
+		return err
+	}
+	form, press := postedRating(r)
+	_, err = s.feedback.Rate(r.Context(), "web", t.ID, 0, press)
+	if err == nil || (apperr.Is(err, apperr.Conflict) && t.Status == queue.Done) {
+		// Rated, now or before: the page (by its address, so a reload sends nothing) says thanks.
+		http.Redirect(w, r, ticketPath(id, key), http.StatusSeeOther)
+		return nil
+	}
+	if f, ok := formErrors(err); ok {
+		form.Errors = f
+		return s.showTicket(w, r, http.StatusUnprocessableEntity, id, key, t, &form, "")
+	}
+	if msg, ok := s.refusal(r, err); ok {
+		return s.showTicket(w, r, statusOf(apperr.CodeOf(err)), id, key, t, nil, msg)
+	}
+	return err
+}
+
+// showTicket renders the ticket page of visit t (journey id, key), with the rating form's posted
+// values and errors, or a refusal.
+func (s *Server) showTicket(w http.ResponseWriter, r *http.Request, status int, id int64, key string, t queue.Ticket, form *ratingForm, refusal string) error {
+	ctx := r.Context()
+	lang := info(r).lang
 	dir, err := s.charters.Directory(ctx)
 	if err != nil {
 		return err
@@ -329,6 +378,19 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Kiosk = r.URL.Query().Get("from") == "kiosk"
 	v.KioskURL = "/centres/" + url.PathEscape(centre.Code) + "/kiosk"
+	v.Refusal = refusal
+	if t.Status == queue.Done && !v.Kiosk { // the hall kiosk is everyone's screen: no rating there
+		if v.Rated, err = s.feedback.Rated(ctx, t.ID, 0); err != nil {
+			return err
+		}
+		if !v.Rated {
+			if form == nil {
+				form = &ratingForm{Reasons: feedback.Reasons}
+			}
+			v.Rating, v.Key, v.Token = form, key, s.publicFormToken(w, r)
+			v.RateAction = "/tickets/" + strconv.FormatInt(id, 10) + "/rate"
+		}
+	}
 	switch {
 	case v.Kiosk:
 		v.Refresh = fmt.Sprintf("%d;url=%s", ticketRefresh, v.KioskURL)
@@ -343,7 +405,7 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) error {
 	// The address holds the key: keep it out of caches and other sites' logs.
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	s.render(w, r, http.StatusOK, "ticket", "Your ticket", v)
+	s.render(w, r, status, "ticket", "Your ticket", v)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/auth"
 	"github.com/huduma-ke/huduma/internal/charter"
+	"github.com/huduma-ke/huduma/internal/feedback"
 	"github.com/huduma-ke/huduma/internal/queue"
 )
 
@@ -20,6 +21,10 @@ type monitorPage struct {
 	SharePct int // of today's calls within the standard; -1 before the first call
 	CanPause bool
 	Errors   map[string]string
+	// Quality is today's ratings at the centre and its live alerts (quality.go).
+	Quality    figures
+	Alerts     []feedback.Alert
+	CanQuality bool
 }
 
 // queueMonitorHome sends centre staff to their centre's monitor and lists the centres for the
@@ -69,6 +74,18 @@ func (s *Server) showMonitor(w http.ResponseWriter, r *http.Request, status int,
 	p := monitorPage{Centre: c, Snap: snap, SharePct: -1, CanPause: info(r).user.CanCentre(auth.ManageQueue, c.ID), Errors: errs}
 	if snap.Called > 0 {
 		p.SharePct = snap.WithinStd * 100 / snap.Called
+	}
+	today, err := feedback.WindowNamed("today", s.now())
+	if err != nil {
+		return err
+	}
+	q, err := s.feedback.Total(r.Context(), c.ID, today)
+	if err != nil {
+		return err
+	}
+	p.Quality, p.CanQuality = figures{q}, info(r).user.CanCentre(auth.ViewQuality, c.ID)
+	if p.Alerts, err = s.feedback.Alerts(r.Context(), feedback.AlertFilter{CentreID: c.ID, LiveOnly: true, Limit: 10}); err != nil {
+		return err
 	}
 	s.render(w, r, status, "staff_queue", "Queues", p)
 	return nil

@@ -229,8 +229,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 
 // notices are the one-line confirmations shown after a change (?notice=saved).
 var notices = map[string]string{
-	"saved":      "Saved.",
-	"created":    "Created.",
-	"deleted":    "Removed.",
-	"signed_out": "You have signed out.",
+	"saved":        "Saved.",
+	"created":      "Created.",
+	"deleted":      "Removed.",
+	"signed_out":   "You have signed out.",
+	"acknowledged": "Alert acknowledged: it closes when the ratings recover.",
 }

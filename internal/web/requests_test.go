@@ -319,31 +319,3 @@ func TestReadyAnswers(t *testing.T) {
 		}
 	})
 }
-
-func TestCitizenRatesAResolvedRequest(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		h := newHarness(t, d)
-		page, _ := h.requests.List(ctx, requests.Filter{Query: "Wanjiku Njoroge"}) // resolved in the demo data
-		ref := page.Requests[0].Reference
-		c := h.anonymous()
-		_, form := c.get("/rate/" + ref)
-		tok := csrfField.FindStringSubmatch(form)[1]
-		res, body := c.post("/rate/"+ref, url.Values{"csrf": {tok}, "score": {"5"}, "phone": {"0700000000"}})
-		wantStatus(t, res, body, http.StatusNotFound)
-		res, body = c.post("/rate/"+ref, url.Values{"csrf": {tok}, "score": {"9"}, "phone": {"0711 000 303"}})
-		wantStatus(t, res, body, http.StatusUnprocessableEntity)
-		for range 2 { // a resent form replaces, never adds
-			res, body = c.post("/rate/"+ref, url.Values{"csrf": {tok}, "score": {"4"}, "comment": {"Quick, but the queue was long."}, "phone": {"0711 000 303"}})
-			wantStatus(t, res, body, http.StatusOK)
-		}
-		r, _ := h.requests.ByReference(ctx, ref)
-		rating, err := h.requests.RatingOf(ctx, r.ID)
-		if err != nil || rating.Score != 4 || h.count("request_ratings") != 1 {
-			t.Errorf("rating %+v %v, %d rows", rating, err, h.count("request_ratings"))
-		}
-		open, _ := h.requests.List(ctx, requests.Filter{Query: "Ahmed Hassan"}) // still open
-		res, body = c.post("/rate/"+open.Requests[0].Reference, url.Values{"csrf": {tok}, "score": {"1"}, "phone": {"0799 000 404"}})
-		wantStatus(t, res, body, http.StatusUnprocessableEntity)
-		wantContains(t, body, "once the request is resolved")
-	})
-}

@@ -28,6 +28,7 @@ func (s *Server) table() []route {
 		{"GET /services", auth.Public, false, s.servicesList},
 		{"GET /services/{code}", auth.Public, false, s.servicePage},
 		{"GET /centres", auth.Public, false, s.centresList},
+		{"GET /centres/{code}/figures", auth.Public, false, s.centreFigures}, // counts only: nothing personal
 		{"GET /lang/{code}", auth.Public, false, s.setLanguage},
 
 		// Citizens: lodging and tracking requests.
@@ -49,6 +50,7 @@ func (s *Server) table() []route {
 		{"GET /centres/{code}/join", auth.Public, false, s.joinForm},
 		{"POST /centres/{code}/join", auth.Public, false, s.joinSubmit},
 		{"GET /tickets/{id}", auth.Public, false, s.ticketPage}, // needs ?key=: a wrong or missing one is a 404
+		{"POST /tickets/{id}/rate", auth.Public, false, s.ticketRate},
 
 		// Appointments.
 		{"GET /centres/{code}/book", auth.Public, false, s.bookForm},
@@ -63,6 +65,15 @@ func (s *Server) table() []route {
 		{"GET /devices/{id}", auth.Public, false, s.deviceFaces},
 		{"POST /devices/{id}/press", auth.Public, false, s.devicePress},
 		{"POST /devices/{id}/reason", auth.Public, false, s.deviceReason},
+
+		// Complaints and compliments: lodging, and the complainant's page (the key from the link, or
+		// the phone number or e-mail address, in the form; a wrong key is a 404).
+		{"GET /complaints/new", auth.Public, false, s.complaintForm},
+		{"POST /complaints/new", auth.Public, false, s.complaintSubmit},
+		{"GET /complaints/{ref}", auth.Public, false, s.complaintTrack},
+		{"POST /complaints/{ref}", auth.Public, false, s.complaintLookup},
+		{"POST /complaints/{ref}/confirm", auth.Public, false, s.complaintConfirm},
+		{"POST /complaints/{ref}/reopen", auth.Public, false, s.complaintReopen},
 
 		// Signing in and out.
 		{"GET /signin", auth.Public, false, s.signInForm},
@@ -94,6 +105,13 @@ func (s *Server) table() []route {
 		{"POST /staff/queue/{code}/devices", auth.ManageQueue, false, s.bindDevice},
 		{"POST /staff/queue/{code}/services/{service}", auth.ManageQueue, false, s.queueSettings},
 
+		// Quality: CSAT and the happiness index (scope: centre managers their centre, agency admins
+		// their agency's figures), and the alerts they raise (acknowledged by the alert's centre).
+		{"GET /staff/quality", auth.ViewQuality, false, s.qualityNational},
+		{"GET /staff/quality/{code}", auth.ViewQuality, false, s.qualityCentre},
+		{"GET /staff/alerts", auth.MonitorQueue, false, s.alertsList},
+		{"POST /staff/alerts/{id}/acknowledge", auth.ManageQueue, false, s.alertAcknowledge},
+
 		// Service requests (scope checked against each request).
 		{"GET /staff/requests", auth.ViewRequests, false, s.inbox},
 		{"GET /staff/workload", auth.ViewRequests, false, s.workload},
@@ -108,6 +126,17 @@ func (s *Server) table() []route {
 		{"POST /staff/requests/{ref}/decide", auth.ApproveRequests, false, s.requestDecide},
 		{"POST /staff/requests/{ref}/link", auth.HandleRequests, false, s.requestLink},
 		{"POST /staff/requests/{ref}/attach", auth.HandleRequests, false, s.requestAttach},
+
+		// Complaints and compliments (scope checked against each: bribe reports for integrity officers only).
+		{"GET /staff/complaints", auth.ViewComplaints, false, s.complaintsInbox},
+		{"GET /staff/complaints/new", auth.LodgeComplaints, false, s.staffComplaintForm},
+		{"POST /staff/complaints/new", auth.LodgeComplaints, false, s.staffComplaintSubmit},
+		{"GET /staff/complaints/{ref}", auth.ViewComplaints, false, s.complaintPage},
+		{"POST /staff/complaints/{ref}/assign", auth.HandleComplaints, false, s.complaintAssign},
+		{"POST /staff/complaints/{ref}/note", auth.HandleComplaints, false, s.complaintNote},
+		{"POST /staff/complaints/{ref}/answer", auth.HandleComplaints, false, s.complaintAnswer},
+		{"POST /staff/complaints/{ref}/refer", auth.HandleComplaints, false, s.complaintRefer},
+		{"POST /staff/complaints/{ref}/close", auth.HandleComplaints, false, s.complaintClose},
 
 		// Administration: agencies.
 		{"GET /admin/agencies", auth.EditOwnAgency, false, s.adminAgencies},
@@ -166,6 +195,9 @@ func (s *Server) table() []route {
 		{"POST /api/v1/counters/{id}/call-next", auth.APIKeyHolder, true, s.apiCallNext},
 		// Feedback: ratings of a visit or a request (docs/api.md).
 		{"POST /api/v1/feedback", auth.APIKeyHolder, true, s.apiFeedback},
+		// Complaints and compliments (docs/api.md).
+		{"POST /api/v1/complaints", auth.APIKeyHolder, true, s.apiCreateComplaint},
+		{"GET /api/v1/complaints/{reference}", auth.APIKeyHolder, true, s.apiGetComplaint},
 
 		// Open311 GeoReport v2 (docs/open311.md), JSON or XML by extension; {file} is
 		// "{code}.{fmt}". Reading is public and shows no personal data. Posting is Public to the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/huduma-ke/huduma/internal/auth"
 	"github.com/huduma-ke/huduma/internal/charter"
+	"github.com/huduma-ke/huduma/internal/complaints"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/events"
 	"github.com/huduma-ke/huduma/internal/feedback"
@@ -38,22 +39,23 @@ type Config struct {
 
 // Server is the HTTP side of Huduma.
 type Server struct {
-	cfg      Config
-	db       *db.DB
-	log      *slog.Logger
-	now      func() time.Time
-	charters *charter.Store
-	auth     *auth.Store
-	requests *requests.Store
-	queue    *queue.Store
-	feedback *feedback.Store
-	tr       *i18n.Translator
-	pages    *pageSet
-	assets   *assets
-	metrics  *metrics
-	signIn   *limiter
-	api      *limiter
-	intake   *limiter
+	cfg        Config
+	db         *db.DB
+	log        *slog.Logger
+	now        func() time.Time
+	charters   *charter.Store
+	auth       *auth.Store
+	requests   *requests.Store
+	queue      *queue.Store
+	feedback   *feedback.Store
+	complaints *complaints.Store
+	tr         *i18n.Translator
+	pages      *pageSet
+	assets     *assets
+	metrics    *metrics
+	signIn     *limiter
+	api        *limiter
+	intake     *limiter
 	// board hands each centre's new calls to its hall boards (board.go); shutdowns holds, per
 	// http.Server serving the boards, the channel closed when it shuts down.
 	board     *events.Hub[queue.Call]
@@ -63,14 +65,15 @@ type Server struct {
 
 // Deps are the parts a Server is made of.
 type Deps struct {
-	DB       *db.DB
-	Log      *slog.Logger
-	Now      func() time.Time
-	Charters *charter.Store
-	Auth     *auth.Store
-	Requests *requests.Store
-	Queue    *queue.Store    // nil: one over Charters and Requests with the default rules
-	Feedback *feedback.Store // nil: one with the default rules
+	DB         *db.DB
+	Log        *slog.Logger
+	Now        func() time.Time
+	Charters   *charter.Store
+	Auth       *auth.Store
+	Requests   *requests.Store
+	Queue      *queue.Store      // nil: one over Charters and Requests with the default rules
+	Feedback   *feedback.Store   // nil: one with the default rules
+	Complaints *complaints.Store // nil: one with the default rules, links to the requests' public address
 	// Callbacks are provider callbacks (delivery reports) mounted at their paths, unauthenticated
 	// by session: the provider authenticates them its own way.
 	Callbacks map[string]http.Handler
@@ -105,6 +108,9 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 	if d.Feedback == nil {
 		d.Feedback = feedback.NewStore(d.DB, d.Now, feedback.Config{})
 	}
+	if d.Complaints == nil {
+		d.Complaints = complaints.NewStore(d.DB, d.Now, d.Charters, complaints.Config{PublicURL: d.Requests.Config().PublicURL})
+	}
 	if d.Queue == nil {
 		d.Queue = queue.NewStore(d.DB, d.Now, d.Charters, d.Requests, queue.Config{})
 	}
@@ -112,7 +118,7 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, db: d.DB, log: d.Log, now: d.Now, charters: d.Charters, auth: d.Auth, requests: d.Requests, queue: d.Queue, feedback: d.Feedback, tr: tr, assets: as,
+	s := &Server{cfg: cfg, db: d.DB, log: d.Log, now: d.Now, charters: d.Charters, auth: d.Auth, requests: d.Requests, queue: d.Queue, feedback: d.Feedback, complaints: d.Complaints, tr: tr, assets: as,
 		metrics: newMetrics(reg, d.DB),
 		signIn:  newLimiter(float64(cfg.SignInPerMinute)/60, cfg.SignInPerMinute, d.Now),
 		api:     newLimiter(float64(cfg.APIPerSecond), 2*cfg.APIPerSecond, d.Now),

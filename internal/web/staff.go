@@ -30,6 +30,17 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data["OnDuty"] = onDuty
+	if u.Can(auth.MonitorQueue) { // live quality alerts: a centre's managers their centre's, others every centre's
+		if data["LiveAlerts"], err = s.feedback.CountLiveAlerts(r.Context(), u.CentreID); err != nil {
+			return err
+		}
+	}
+	// Compliments that name this officer: what was said, and how many in the last 90 days.
+	compliments, n, err := s.complaints.Compliments(r.Context(), u.ID, s.now().AddDate(0, 0, -90), 5)
+	if err != nil {
+		return err
+	}
+	data["Compliments"], data["ComplimentCount"] = compliments, n
 	s.render(w, r, http.StatusOK, "staff", "Staff home", data)
 	return nil
 }

@@ -23,8 +23,28 @@ CREATE TABLE rating_rollups (
     service_seconds BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (centre_id, dim, bucket, key_id)
 );
--- The national page reads one dimension across every centre for a window.
-CREATE INDEX rating_rollups_national ON rating_rollups (dim, bucket);
+CREATE INDEX rating_rollups_dim ON rating_rollups (dim, bucket);
+
+-- The national roll-ups: a day's counts for each centre, and for each agency and each service
+-- across every centre. The national page reads these: 30 days of the whole country are a few
+-- thousand rows, however many ratings there are.
+CREATE TABLE rating_national (
+    dim TEXT NOT NULL CHECK (dim IN ('centre', 'service', 'agency')),
+    bucket {{TIME}} NOT NULL,
+    key_id BIGINT NOT NULL,
+    n1 INTEGER NOT NULL DEFAULT 0,
+    n2 INTEGER NOT NULL DEFAULT 0,
+    n3 INTEGER NOT NULL DEFAULT 0,
+    n4 INTEGER NOT NULL DEFAULT 0,
+    suspect INTEGER NOT NULL DEFAULT 0,
+    timed INTEGER NOT NULL DEFAULT 0,
+    wait_seconds BIGINT NOT NULL DEFAULT 0,
+    service_seconds BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (dim, bucket, key_id)
+);
+
+-- A press on a counter's tablet looks for the visit just finished at that counter.
+CREATE INDEX tickets_counter_done ON tickets (counter_id, done_at) WHERE status = 'done';
 
 -- Alert rules: "at least half unhappy within 15 minutes with at least 4 responses" is measure
 -- unhappy_share, window 15, min_responses 4, threshold 50 (tripped at or above); "index below 70
