@@ -12,7 +12,7 @@ import (
 
 // A centre's quality page: its CSAT and happiness index over a window, hour by hour today or day
 // by day, per counter, officer, service and agency, the reasons citizens gave, their latest
-// comments and the live alerts. The centre's managers, the secretariat and auditors see it all;
+// comments, the live alerts and the integrity signals. The centre's managers, the secretariat and auditors see it all;
 // an agency's administrator sees that agency's figures at the centre only (counters, officers and
 // comments mix every agency's work).
 
@@ -39,6 +39,7 @@ type qualityCentrePage struct {
 	Reasons    []feedback.ReasonCount
 	Comments   []feedback.Comment
 	Alerts     []feedback.Alert
+	Signals    []feedback.Signal // integrity signals: a reason to look, not a finding
 	ShowAlerts bool              // the viewer may open the alerts page
 	Words      map[string]string // the reasons' labels (translation keys)
 }
@@ -126,6 +127,9 @@ func (s *Server) qualityCentre(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.Alerts, err = s.feedback.Alerts(ctx, feedback.AlertFilter{CentreID: c.ID, LiveOnly: true, Limit: 20}); err != nil {
+		return err
+	}
+	if p.Signals, err = s.feedback.Signals(ctx, c.ID, win); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "staff_quality_centre", "Quality", p)

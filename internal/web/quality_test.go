@@ -132,7 +132,18 @@ func TestQualityPages(t *testing.T) {
 		res, body = manager.get("/staff/quality/HC-GPO")
 		wantStatus(t, res, body, http.StatusOK)
 		wantContains(t, body, "<strong>75%</strong>", "Counter", "Peter Kamau", "Waiting time", "Staff attitude",
-			"The queue was slow near the door.", "Hour by hour", "12:00", "2 min", "3 min")
+			"The queue was slow near the door.", "Hour by hour", "12:00", "2 min", "3 min", "No integrity signals in this window.")
+		// Someone presses the counter's tablet five times at once, all very happy: the fourth and
+		// fifth are a burst, kept apart and shown as an integrity signal.
+		h.now = h.now.Add(time.Minute)
+		for range 5 {
+			if _, err := q.fb.Press(ctx, q.device, feedback.Press{Score: feedback.VeryHappy}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h.now = h.now.Add(time.Second)
+		_, body = manager.get("/staff/quality/HC-GPO")
+		wantContains(t, body, "Integrity signals", "2 presses in bursts, every one happy")
 		// The auditor reads it too; another centre's manager, an officer and nobody may not.
 		res, body = h.as("ombudsman").get("/staff/quality/HC-GPO")
 		wantStatus(t, res, body, http.StatusOK)
