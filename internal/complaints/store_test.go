@@ -39,12 +39,13 @@ func at(s string) time.Time {
 
 // world is a demo database with a clock the test moves and a job runner.
 type world struct {
-	t      *testing.T
-	d      *db.DB
-	now    time.Time
-	store  *complaints.Store
-	users  *auth.Store
-	runner *jobs.Runner
+	t        *testing.T
+	d        *db.DB
+	now      time.Time
+	store    *complaints.Store
+	charters *charter.Store
+	users    *auth.Store
+	runner   *jobs.Runner
 }
 
 func newWorld(t *testing.T, d *db.DB, start string) *world {
@@ -52,6 +53,7 @@ func newWorld(t *testing.T, d *db.DB, start string) *world {
 	w := &world{t: t, d: d, now: at(start)}
 	clock := func() time.Time { return w.now }
 	charters := charter.NewStore(d, clock)
+	w.charters = charters
 	w.users = auth.NewStore(d, clock, bcrypt.MinCost)
 	if _, err := demo.Install(ctx, d, charters, w.users, nil); err != nil {
 		t.Fatal(err)

@@ -101,6 +101,33 @@ func cancelTimers(ctx context.Context, tx *sql.Tx, c Complaint) error {
 	return err
 }
 
+// moveTimers moves the complaint's pending step to its deadline as it now stands (c carries the
+// new due and warning times; its generation and escalation level are unchanged). The steps of the
+// generation are cancelled by key and the one the clock needs is scheduled again — a cancelled key
+// can be scheduled afresh. A warning that was no longer pending has been given (or was being given
+// as this ran: on PostgreSQL cancelling it waits for that runner, and the breach it scheduled is
+// cancelled next), so it is not given again: the breach comes next.
+func (s *Store) moveTimers(ctx context.Context, tx *sql.Tx, c Complaint, cal *worktime.Calendar) error {
+	if c.Kind != KindComplaint || !c.Status.Open() || c.DueAt == nil {
+		return nil
+	}
+	warnPending, err := jobs.Cancel(ctx, tx, jobKey(c.ID, c.Reopens, "warn"))
+	if err != nil {
+		return err
+	}
+	if _, err := jobs.Cancel(ctx, tx, jobKey(c.ID, c.Reopens, "esc1"), jobKey(c.ID, c.Reopens, "esc2")); err != nil {
+		return err
+	}
+	next := s.nextJob(c, cal)
+	if c.Escalation == 0 && warnPending == 0 {
+		next = s.stepJob(c, StepBreach, cal)
+	}
+	if next == nil {
+		return nil
+	}
+	return jobs.ScheduleAll(ctx, tx, []jobs.New{*next})
+}
+
 // RegisterJobs gives the job runner the ladder's handlers.
 func (s *Store) RegisterJobs(r *jobs.Runner) {
 	r.Handle(JobWarn, s.onWarn)

@@ -85,14 +85,18 @@ func (s *Server) holidayDelete(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// recomputeDeadlines moves the deadlines of open requests after a holiday changed (calendarID 0:
-// every calendar). The holiday itself is already saved; if this fails, the admin sees the error
-// and saving the holiday again (or the next change) recomputes.
+// recomputeDeadlines moves the deadlines of open requests and open complaints after a holiday
+// changed (calendarID 0: every calendar). The holiday itself is already saved; if this fails, the
+// admin sees the error and saving the holiday again (or the next change) recomputes.
 func (s *Server) recomputeDeadlines(r *http.Request, calendarID int64) error {
 	n, err := s.requests.RecomputeOpen(r.Context(), calendarID)
 	if err != nil {
 		return err
 	}
-	s.log.InfoContext(r.Context(), "deadlines recomputed after a holiday change", "requests", n, "calendar", calendarID)
+	m, err := s.complaints.RecomputeOpen(r.Context(), calendarID)
+	if err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "deadlines recomputed after a holiday change", "requests", n, "complaints_moved", m, "calendar", calendarID)
 	return nil
 }

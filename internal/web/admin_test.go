@@ -11,8 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/huduma-ke/huduma/internal/audit"
 	"github.com/huduma-ke/huduma/internal/auth"
+	"github.com/huduma-ke/huduma/internal/complaints"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/dbtest"
 	"github.com/huduma-ke/huduma/internal/requests"
@@ -114,11 +117,33 @@ func TestGazettedHolidayMovesDeadlines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A complaint lodged on Friday 27 November is to be answered in 5 working days: Friday 4 December.
+		h.now = time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC) // 10:00 in Nairobi
+		cs := complaints.NewStore(d, func() time.Time { return h.now }, h.charters, complaints.Config{})
+		lodged, err := cs.Create(ctx, audit.Actor{Name: "test"}, complaints.NewComplaint{Category: complaints.Delay, Channel: "phone",
+			CentreCode: "HC-GPO", Contact: complaints.Contact{Phone: "0712345678"}, Description: "Waited all morning."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		complaintDue := func() time.Time {
+			t.Helper()
+			c, err := cs.ByID(ctx, lodged.Complaint.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return *c.DueAt
+		}
+		if want := time.Date(2026, 12, 4, 7, 0, 0, 0, time.UTC); !complaintDue().Equal(want) {
+			t.Fatalf("the complaint is due %v, want %v", complaintDue(), want)
+		}
 		res, body := admin.submit("/admin/holidays", url.Values{"day": {"2026-12-03"}, "name": {"Day of national mourning"}, "calendar": {"0"}, "gazette_notice": {"Gazette Notice No. 1234"}})
 		wantStatus(t, res, body, http.StatusSeeOther)
 		moved, _ := h.requests.ByID(ctx, open.Request.ID)
 		if !moved.ResolutionDue.Equal(open.Request.ResolutionDue.AddDate(0, 0, 1)) {
 			t.Errorf("an open request's deadline: %v before, %v after the holiday; want one day later", open.Request.ResolutionDue, moved.ResolutionDue)
+		}
+		if want := time.Date(2026, 12, 7, 7, 0, 0, 0, time.UTC); !complaintDue().Equal(want) { // Thursday off: Monday
+			t.Errorf("an open complaint's deadline after the holiday: %v, want %v", complaintDue(), want)
 		}
 		if got := due(); got != "2026-12-16T10:00:00+03:00" {
 			t.Errorf("after the gazetted day: due %s, want one working day later", got)
@@ -143,6 +168,12 @@ func TestGazettedHolidayMovesDeadlines(t *testing.T) {
 		wantStatus(t, res, body, http.StatusSeeOther)
 		if got := due(); got != "2026-12-15T10:00:00+03:00" {
 			t.Errorf("after removal: due %s", got)
+		}
+		if back, _ := h.requests.ByID(ctx, open.Request.ID); !back.ResolutionDue.Equal(*open.Request.ResolutionDue) {
+			t.Errorf("the request's deadline after removal: %v, want %v", back.ResolutionDue, open.Request.ResolutionDue)
+		}
+		if !complaintDue().Equal(*lodged.Complaint.DueAt) {
+			t.Errorf("the complaint's deadline after removal: %v, want %v", complaintDue(), lodged.Complaint.DueAt)
 		}
 		_, body = admin.get("/admin/audit?entity=holiday")
 		wantContains(t, body, "Added holiday 2026-12-03", "Removed holiday 2026-12-03")
