@@ -170,6 +170,24 @@ func (s *Store) Evaluate(ctx context.Context, centreID int64) (opened, closed in
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		// A live alert whose rule is no longer on (switched off while this centre was being
+		// evaluated elsewhere) closes: nothing else would close it.
+		on := map[int64]bool{}
+		for _, rule := range rules {
+			on[rule.ID] = true
+		}
+		for key, l := range lives {
+			if ruleID, _, ok := parseOpenKey(key); ok && !on[ruleID] {
+				if _, err := tx.ExecContext(ctx, `UPDATE alerts SET status = 'closed', closed_at = $1, open_key = NULL WHERE id = $2`, now, l.id); err != nil {
+					return err
+				}
+				if err := audit.Record(ctx, tx, now, audit.System, "close", "alert", itoa(l.id), "Alert closed: its rule is off",
+					map[string]string{"status": l.status}, map[string]string{"status": AlertClosed}, 0, centreID); err != nil {
+					return err
+				}
+				closed++
+			}
+		}
 		for _, rule := range rules {
 			counts, err := s.measure(ctx, tx, centreID, rule, now)
 			if err != nil {

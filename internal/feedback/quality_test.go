@@ -313,3 +313,32 @@ func TestAlertWithinFiveSeconds(t *testing.T) {
 		<-done
 	})
 }
+
+// TestAlertOfARuleSwitchedOffCloses: an alert left live under a rule switched off (a switch that
+// raced an evaluation) closes at the next evaluation.
+func TestAlertOfARuleSwitchedOffCloses(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCentreFixture(t, d)
+		f.wait, f.serve = 30*time.Second, time.Minute
+		for _, s := range []int{1, 1, 2, 1} {
+			f.rated(0, s)
+		}
+		if opened, _, err := f.fb.Evaluate(ctx, f.centre.ID); err != nil || opened == 0 {
+			t.Fatalf("opened %d, %v", opened, err)
+		}
+		// The rules switched off behind the evaluation's back, their alerts left live.
+		if _, err := d.ExecContext(ctx, `UPDATE alert_rules SET active = FALSE WHERE scope = 'counter'`); err != nil {
+			t.Fatal(err)
+		}
+		_, closed, err := f.fb.Evaluate(ctx, f.centre.ID)
+		if err != nil || closed != 1 {
+			t.Fatalf("closed %d, %v; want the counter's alert", closed, err)
+		}
+		live, _ := f.fb.Alerts(ctx, feedback.AlertFilter{CentreID: f.centre.ID, LiveOnly: true})
+		for _, a := range live {
+			if a.Rule.Scope == "counter" {
+				t.Errorf("still live: %+v", a)
+			}
+		}
+	})
+}

@@ -111,6 +111,12 @@ func (s *Server) table() []route {
 		{"GET /staff/quality/{code}", auth.ViewQuality, false, s.qualityCentre},
 		{"GET /staff/alerts", auth.MonitorQueue, false, s.alertsList},
 		{"POST /staff/alerts/{id}/acknowledge", auth.ManageQueue, false, s.alertAcknowledge},
+		// Alert rules (scope: centre managers their centre's own rules; the rules for every centre
+		// are the national admins'). Switching off asks first: it closes the rule's live alerts.
+		{"GET /staff/alerts/rules", auth.MonitorQueue, false, s.alertRules},
+		{"POST /staff/alerts/rules", auth.ManageQueue, false, s.alertRuleCreate},
+		{"GET /staff/alerts/rules/{id}/off", auth.ManageQueue, false, s.alertRuleOffConfirm},
+		{"POST /staff/alerts/rules/{id}/active", auth.ManageQueue, false, s.alertRuleActive},
 
 		// Service requests (scope checked against each request).
 		{"GET /staff/requests", auth.ViewRequests, false, s.inbox},
