@@ -149,7 +149,7 @@ func feedbackBench(ctx context.Context, o feedbackOptions) error {
 	defer hs.Close()
 	watch, stop := context.WithCancel(ctx)
 	defer stop()
-	go fb.WatchAlerts(watch, quiet, 30*time.Second)
+	go fb.Watch(watch, quiet, 30*time.Second)
 
 	// Phase 1: tablets at the GPO's counters press at once, flat out; before each press (not
 	// timed) a visit finishes at the tablet's counter, so the press takes the full path: burst

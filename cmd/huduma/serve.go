@@ -165,7 +165,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	go srv.PollBoards(ctx, 2*time.Second) // calls made by other nodes or by huduma simulate
 	// Quality alerts: every node evaluates the centres its own presses touch (a press tells only
 	// its node), and sweeps live alerts every 30 s; evaluations are safe to run at once anywhere.
-	go fb.WatchAlerts(ctx, log, 30*time.Second)
+	go fb.Watch(ctx, log, 30*time.Second)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:

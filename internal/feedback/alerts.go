@@ -469,16 +469,37 @@ func (s *Store) touch(centreID int64) {
 	}
 }
 
-// WatchAlerts evaluates the rules of each centre that has a new rating, as it comes, and every
-// sweep interval re-evaluates the centres with live alerts (a window's measure recovers as time
-// passes, with no new press). It returns when ctx ends.
-func (s *Store) WatchAlerts(ctx context.Context, log *slog.Logger, sweep time.Duration) {
+// Watch keeps the figures and the alerts current. As ratings arrive it folds them into the
+// roll-ups (Fold) and evaluates the rules of their centres; every sweep interval it folds what
+// other nodes' presses left pending and re-evaluates the centres with live alerts (a window's
+// measure recovers as time passes, with no new press). It returns when ctx ends.
+func (s *Store) Watch(ctx context.Context, log *slog.Logger, sweep time.Duration) {
 	if sweep <= 0 {
 		sweep = 30 * time.Second
 	}
 	t := time.NewTicker(sweep)
 	defer t.Stop()
-	evaluate := func(centres map[int64]bool) {
+	work := func(centres map[int64]bool, live bool) {
+		folded, err := s.Fold(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Error("fold ratings", "err", err)
+		}
+		for id := range folded {
+			centres[id] = true
+		}
+		if live {
+			rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT centre_id FROM alerts WHERE status <> 'closed'`)
+			ids, err := db.Collect(rows, err, func(r db.Scanner) (int64, error) {
+				var id int64
+				return id, r.Scan(&id)
+			})
+			if err != nil && ctx.Err() == nil {
+				log.Error("sweep alerts", "err", err)
+			}
+			for _, id := range ids {
+				centres[id] = true
+			}
+		}
 		for id := range centres {
 			if _, _, err := s.Evaluate(ctx, id); err != nil && ctx.Err() == nil {
 				log.Error("evaluate alerts", "centre", id, "err", err)
@@ -499,24 +520,9 @@ func (s *Store) WatchAlerts(ctx context.Context, log *slog.Logger, sweep time.Du
 					drained = true
 				}
 			}
-			evaluate(centres)
+			work(centres, false)
 		case <-t.C:
-			rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT centre_id FROM alerts WHERE status <> 'closed'`)
-			ids, err := db.Collect(rows, err, func(r db.Scanner) (int64, error) {
-				var id int64
-				return id, r.Scan(&id)
-			})
-			if err != nil {
-				if ctx.Err() == nil {
-					log.Error("sweep alerts", "err", err)
-				}
-				continue
-			}
-			centres := map[int64]bool{}
-			for _, id := range ids {
-				centres[id] = true
-			}
-			evaluate(centres)
+			work(map[int64]bool{}, true)
 		}
 	}
 }

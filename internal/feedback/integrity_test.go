@@ -29,6 +29,9 @@ func TestIntegritySignals(t *testing.T) {
 			f.rated(0, feedback.VeryHappy)
 			f.rated(1, feedback.VeryHappy)
 		}
+		if _, err := f.fb.Fold(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if got, err := f.fb.Signals(ctx, f.centre.ID, w()); err != nil || len(got) != 0 {
 			t.Fatalf("an ordinary morning flags %+v %v", got, err)
 		}
@@ -56,6 +59,9 @@ func TestIntegritySignals(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := d.ExecContext(ctx, `UPDATE tickets SET queued_at = $1, rank_at = $1 WHERE id = $2`, first.QueuedAt.Add(time.Second).UTC(), second.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.fb.Fold(ctx); err != nil {
 			t.Fatal(err)
 		}
 		got, err := f.fb.Signals(ctx, f.centre.ID, w())

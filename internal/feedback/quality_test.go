@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -148,6 +149,33 @@ func TestMeasures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The presses are counted when folded into the roll-ups (the watcher does it as they
+		// arrive); three folders at once count each rating once.
+		if total, _ := f.fb.Total(ctx, f.centre.ID, w); total.Responses() != 0 {
+			t.Errorf("counted before the fold: %+v", total)
+		}
+		var wg sync.WaitGroup
+		folded := make(chan map[int64]bool, 3)
+		for range 3 {
+			wg.Go(func() {
+				centres, err := f.fb.Fold(ctx)
+				if err != nil {
+					t.Error(err)
+				}
+				folded <- centres
+			})
+		}
+		wg.Wait()
+		close(folded)
+		touched := map[int64]bool{}
+		for c := range folded {
+			for id := range c {
+				touched[id] = true
+			}
+		}
+		if len(touched) != 1 || !touched[f.centre.ID] {
+			t.Errorf("the folds touched %v", touched)
+		}
 		counters, err := f.fb.Measures(ctx, feedback.DimCounter, f.centre.ID, w)
 		if err != nil || len(counters) != 2 {
 			t.Fatalf("counters: %+v %v", counters, err)
@@ -288,7 +316,7 @@ func TestAlertWithinFiveSeconds(t *testing.T) {
 		defer stop()
 		done := make(chan struct{})
 		go func() {
-			f.fb.WatchAlerts(watch, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Minute)
+			f.fb.Watch(watch, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Minute)
 			close(done)
 		}()
 		for _, s := range []int{1, 2, 1} {

@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/huduma-ke/huduma/internal/db"
 )
 
 // Dimensions a rating is rolled up by. Every rating counts once in each dimension it has: the
@@ -64,14 +67,115 @@ func rollupsOf(r Rating) []rollupRow {
 	return rows
 }
 
-// addRollups counts r in its rows, in the rating's own transaction: one statement for its
-// centre's rows and one for the national ones. A rating with no centre (a request lodged with
-// none) is not rolled up.
+// addRollups queues r to be counted into its roll-ups, in the rating's own transaction: a row of
+// rating_pending, which no other rating shares (see migration 0018). A rating with no centre (a
+// request lodged with none) is not rolled up.
 func addRollups(ctx context.Context, tx *sql.Tx, r Rating) error {
 	if r.CentreID == 0 {
 		return nil
 	}
-	return upsertRollups(ctx, tx, rollupsOf(r))
+	_, err := tx.ExecContext(ctx, `INSERT INTO rating_pending (rating_id) VALUES ($1)`, r.ID)
+	return err
+}
+
+// foldBatch is how many pending ratings one fold transaction counts.
+const foldBatch = 1000
+
+// Fold counts the pending ratings into the roll-ups, a batch per transaction, until none are left;
+// it returns the centres whose figures changed. Each batch counts its ratings and deletes their
+// pending rows together, so a rating is counted once however many folders run (on PostgreSQL
+// they take disjoint batches: SKIP LOCKED; SQLite's writes are serial).
+func (s *Store) Fold(ctx context.Context) (map[int64]bool, error) {
+	centres := map[int64]bool{}
+	for {
+		n, err := s.foldOnce(ctx, centres)
+		if err != nil || n < foldBatch {
+			return centres, err
+		}
+	}
+}
+
+func (s *Store) foldOnce(ctx context.Context, centres map[int64]bool) (int, error) {
+	lock := ""
+	if s.db.Kind() == db.Postgres {
+		lock = ` FOR UPDATE OF p SKIP LOCKED`
+	}
+	folded := 0
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		folded = 0
+		rows, err := tx.QueryContext(ctx, `SELECT r.id, r.score, r.suspect, r.centre_id, COALESCE(r.counter_id, 0), COALESCE(r.officer_id, 0),
+			COALESCE(r.service_id, 0), COALESCE(r.agency_id, 0), COALESCE(r.ticket_id, 0), COALESCE(r.wait_seconds, 0),
+			COALESCE(r.service_seconds, 0), r.at FROM rating_pending p JOIN ratings r ON r.id = p.rating_id
+			ORDER BY p.rating_id LIMIT `+strconv.Itoa(foldBatch)+lock)
+		if err != nil {
+			return err
+		}
+		var list []Rating
+		for rows.Next() {
+			var r Rating
+			if err := rows.Scan(&r.ID, &r.Score, &r.Suspect, &r.CentreID, &r.CounterID, &r.OfficerID, &r.ServiceID, &r.AgencyID, &r.TicketID,
+				&r.WaitSeconds, &r.ServiceSeconds, &r.At); err != nil {
+				rows.Close()
+				return err
+			}
+			list = append(list, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(list) == 0 {
+			return err
+		}
+		if err := upsertRollups(ctx, tx, sumRollups(list)); err != nil {
+			return err
+		}
+		const per = 100
+		for i := 0; i < len(list); i += per {
+			part := list[i:min(i+per, len(list))]
+			var b strings.Builder
+			args := make([]any, len(part))
+			b.WriteString(`DELETE FROM rating_pending WHERE rating_id IN (`)
+			for j, r := range part {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				args[j] = r.ID
+				fmt.Fprintf(&b, "$%d", j+1)
+			}
+			b.WriteString(`)`)
+			if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+				return err
+			}
+		}
+		folded = len(list)
+		for _, r := range list {
+			centres[r.CentreID] = true
+		}
+		return nil
+	})
+	return folded, err
+}
+
+// sumRollups adds up the rows of many ratings, one row per cell.
+func sumRollups(list []Rating) []rollupRow {
+	type cell struct {
+		centre int64
+		dim    string
+		bucket int64
+		key    int64
+	}
+	acc := map[cell]int{}
+	var out []rollupRow
+	for _, r := range list {
+		for _, row := range rollupsOf(r) {
+			c := cell{row.centre, row.dim, row.bucket.Unix(), row.key}
+			if i, ok := acc[c]; ok {
+				out[i].delta.add(row.delta)
+				continue
+			}
+			acc[c] = len(out)
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 // upsertRollups adds rows' increments, one statement per table (rows must name distinct cells).
@@ -84,13 +188,20 @@ func upsertRollups(ctx context.Context, tx *sql.Tx, rows []rollupRow) error {
 			centre = append(centre, r)
 		}
 	}
-	for _, t := range []struct {
+	// Statements of at most 40 rows: SQLite's driver looks each $N up by name, so a statement's
+	// cost grows with the square of its parameters.
+	const per = 40
+	type part struct {
 		table, key string
 		rows       []rollupRow
-	}{{"rating_rollups", "centre_id, dim, bucket, key_id", centre}, {"rating_national", "dim, bucket, key_id", national}} {
-		if len(t.rows) == 0 {
-			continue
+	}
+	var parts []part
+	for _, t := range []part{{"rating_rollups", "centre_id, dim, bucket, key_id", centre}, {"rating_national", "dim, bucket, key_id", national}} {
+		for i := 0; i < len(t.rows); i += per {
+			parts = append(parts, part{t.table, t.key, t.rows[i:min(i+per, len(t.rows))]})
 		}
+	}
+	for _, t := range parts {
 		var b strings.Builder
 		b.WriteString(`INSERT INTO ` + t.table + ` (` + t.key + `, ` + rollupCols + `) VALUES `)
 		args := make([]any, 0, len(t.rows)*12)
@@ -133,7 +244,7 @@ func (s *Store) RebuildRollups(ctx context.Context) (int, error) {
 	counted := 0
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		counted = 0
-		for _, table := range []string{"rating_rollups", "rating_national"} {
+		for _, table := range []string{"rating_rollups", "rating_national", "rating_pending"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 				return err
 			}
@@ -175,19 +286,11 @@ func (s *Store) RebuildRollups(ctx context.Context) (int, error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		// Small statements: SQLite's driver looks each $N up by name, so a statement's cost
-		// grows with the square of its parameters.
-		const chunk = 40
-		for i := 0; i < len(order); i += chunk {
-			batch := make([]rollupRow, 0, chunk)
-			for _, c := range order[i:min(i+chunk, len(order))] {
-				batch = append(batch, *acc[c])
-			}
-			if err := upsertRollups(ctx, tx, batch); err != nil {
-				return err
-			}
+		batch := make([]rollupRow, 0, len(order))
+		for _, c := range order {
+			batch = append(batch, *acc[c])
 		}
-		return nil
+		return upsertRollups(ctx, tx, batch)
 	})
 	return counted, err
 }

@@ -59,7 +59,7 @@ type Store struct {
 	db  db.Handle
 	now func() time.Time
 	cfg Config
-	// dirty carries the centres with new ratings to the alert watcher (WatchAlerts).
+	// dirty carries the centres with new ratings to the watcher (Watch): fold, then evaluate.
 	dirty chan int64
 }
 

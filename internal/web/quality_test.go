@@ -70,6 +70,15 @@ func (q *qualityDesk) rated(t *testing.T, score int, reason, comment string) {
 	if err != nil || r.TicketID != is.Ticket.ID {
 		t.Fatalf("press %d after visit %d: %+v %v", score, is.Ticket.ID, r, err)
 	}
+	q.fold(t)
+}
+
+// fold counts the presses into the roll-ups, as the watcher does in a running Huduma.
+func (q *qualityDesk) fold(t *testing.T) {
+	t.Helper()
+	if _, err := q.fb.Fold(ctx); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // otherManager is a centre manager of the Kakamega ICT centre, signed in.
@@ -103,6 +112,7 @@ func TestQualityPages(t *testing.T) {
 		if r, err := q.fb.Press(ctx, q.device, feedback.Press{Score: feedback.VeryUnhappy}); err != nil || r.Suspect == "" {
 			t.Fatalf("a press with no visit: %+v %v", r, err)
 		}
+		q.fold(t)
 
 		res, body := admin.get("/staff/quality")
 		wantStatus(t, res, body, http.StatusOK)
@@ -142,6 +152,7 @@ func TestQualityPages(t *testing.T) {
 			}
 		}
 		h.now = h.now.Add(time.Second)
+		q.fold(t)
 		_, body = manager.get("/staff/quality/HC-GPO")
 		wantContains(t, body, "Integrity signals", "2 presses in bursts, every one happy")
 		// The auditor reads it too; another centre's manager, an officer and nobody may not.
