@@ -370,3 +370,54 @@ func TestAlertOfARuleSwitchedOffCloses(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentPressesRateAVisitOnce: eight tablets bound to one counter pressed at the same
+// moment after one visit: one press joins the visit, the others are kept apart, none fails.
+func TestConcurrentPressesRateAVisitOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCentreFixture(t, d)
+		devices := make([]feedback.Device, 8)
+		for i := range devices {
+			dev, key, err := f.fb.AddDevice(ctx, audit.System, f.counters[0].ID, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if devices[i], err = f.fb.DeviceByKey(ctx, dev.ID, key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tk := f.visit(0)
+		results := make(chan feedback.Rating, len(devices))
+		var wg sync.WaitGroup
+		for _, dev := range devices {
+			wg.Go(func() {
+				r, err := f.fb.Press(ctx, dev, feedback.Press{Score: feedback.Happy})
+				if err != nil {
+					t.Error(err)
+				}
+				results <- r
+			})
+		}
+		wg.Wait()
+		close(results)
+		joined, apart := 0, 0
+		for r := range results {
+			switch {
+			case r.TicketID == tk.ID && r.Suspect == "":
+				joined++
+			case r.TicketID == 0 && r.Suspect == "no_visit":
+				apart++
+			default:
+				t.Errorf("a press: %+v", r)
+			}
+		}
+		if joined != 1 || apart != 7 {
+			t.Errorf("%d joined the visit, %d kept apart; want 1 and 7", joined, apart)
+		}
+		var pending int
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM rating_pending`).Scan(&pending)
+		if pending != 8 {
+			t.Errorf("%d ratings pending a fold, want 8", pending)
+		}
+	})
+}

@@ -175,6 +175,13 @@ func (s *Store) Press(ctx context.Context, device Device, p Press) (Rating, erro
 	now := s.now().UTC().Truncate(time.Microsecond)
 	r := Rating{Source: "device", Score: p.Score, Reason: p.Reason, Comment: p.Comment, CentreID: device.CentreID,
 		CounterID: device.CounterID, At: now}
+	if s.db.Kind() == db.Postgres {
+		err := s.pressInOneStatement(ctx, device, &r)
+		if err == nil {
+			s.touch(r.CentreID)
+		}
+		return r, err
+	}
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var recent int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ratings WHERE device_id = $1 AND at > $2`,
