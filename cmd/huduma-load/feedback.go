@@ -147,6 +147,21 @@ func feedbackBench(ctx context.Context, o feedbackOptions) error {
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
 	defer hs.Close()
+	// Alerts left live by an earlier run close now (their windows have passed), as a running
+	// Huduma's sweep would have closed them: each trip below must open a new one.
+	rows, err = a.db.QueryContext(ctx, `SELECT DISTINCT centre_id FROM alerts WHERE status <> 'closed'`)
+	live, err := db.Collect(rows, err, func(r db.Scanner) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range live {
+		if _, _, err := fb.Evaluate(ctx, id); err != nil {
+			return err
+		}
+	}
 	watch, stop := context.WithCancel(ctx)
 	defer stop()
 	go fb.Watch(watch, quiet, 30*time.Second)
@@ -181,8 +196,20 @@ func feedbackBench(ctx context.Context, o feedbackOptions) error {
 	// Phase 2: the press that trips "half unhappy in 15 minutes, 4 responses", timed to its alert.
 	fmt.Fprintf(o.Log, "tripping %d alerts...\n", o.Alerts)
 	var trips series
-	for i := range o.Alerts {
+	for i, tripped := 0, 0; tripped < o.Alerts; i++ {
+		if i >= len(counters) {
+			return fmt.Errorf("only %d counters without a live alert", tripped)
+		}
 		c := counters[(i*7919)%len(counters)]
+		var live int
+		if err := a.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM alerts WHERE scope = 'counter' AND subject_id = $1 AND status <> 'closed'`,
+			c.id).Scan(&live); err != nil {
+			return err
+		}
+		if live > 0 || c.centre == gpo { // an earlier run's alert still in its window; the GPO's tablets have pressed
+			continue
+		}
+		tripped++
 		took, err := tripAlert(ctx, a.db, fb, c, offers[c.centre])
 		if err != nil {
 			return err
@@ -377,7 +404,14 @@ func writeRatings(ctx context.Context, w *bulkWriter, rows [][]any) error {
 	if err := insertRows(ctx, tx, "ratings", ratingCols, rows); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	// Huduma checkpoints in the background, but a load this fast outruns it: each chunk touches
+	// pages all over the ratings' indexes, and the WAL grew by gigabytes until SQLite refused
+	// ("database or disk is full"). Fold the WAL back after every chunk.
+	_, err = w.conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return err
 }
 
 // finishVisit records a visit just finished at a counter (what the queue's Complete leaves), not
