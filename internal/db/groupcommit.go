@@ -137,3 +137,21 @@ func commit(tx *sql.Tx) error {
 	}
 	return nil
 }
+
+// ExecContext runs one statement outside any transaction. On SQLite it goes through the writer
+// like every transaction (as a transaction of one statement): a write from a connection of its
+// own would have to win the write lock from the writer, which takes it back after every commit,
+// and under a steady stream of transactions it waited out busy_timeout and failed with "database
+// is locked". On PostgreSQL it is the pool's.
+func (d *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if d.writes == nil {
+		return d.DB.ExecContext(ctx, query, args...)
+	}
+	var res sql.Result
+	err := d.inWriter(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = tx.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
+}
