@@ -135,99 +135,126 @@ func (s *Store) measure(ctx context.Context, q db.Querier, centreID int64, r Rul
 	return out, rows.Err()
 }
 
-// Evaluate checks a centre's rules against its ratings now, in one transaction: a rule newly
-// tripped for a subject opens an alert (and tells the centre's managers on screen, by SMS and by
-// e-mail); a live alert whose measure has recovered closes; others keep their latest measure. It
-// returns the alerts opened and closed. Safe to run at once from several places: a subject has
-// one live alert per rule (alerts.open_key).
+// Evaluate checks a centre's rules against its ratings now: a rule newly tripped for a subject
+// opens an alert (and tells the centre's managers on screen, by SMS and by e-mail); a live alert
+// whose measure has recovered, or whose rule is off, closes; others keep their latest measure. It
+// returns the alerts opened and closed. The measures are read first, outside any transaction, and
+// only the changes are written, in one transaction: on SQLite a transaction holds the only
+// writer, and the presses must not wait for a centre's reads. Safe to run at once from several
+// places: a subject has one live alert per rule (alerts.open_key), and a close applies only to an
+// alert still live.
 func (s *Store) Evaluate(ctx context.Context, centreID int64) (opened, closed int, err error) {
 	now := s.now().UTC().Truncate(time.Microsecond)
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		opened, closed = 0, 0
-		rules, err := s.Rules(ctx, tx, centreID)
+	rules, err := s.Rules(ctx, s.db, centreID)
+	if err != nil {
+		return 0, 0, err
+	}
+	type live struct {
+		id      int64
+		status  string
+		measure int
+	}
+	lives := map[string]live{}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, open_key, status, measure_now FROM alerts WHERE centre_id = $1 AND status <> 'closed'`, centreID)
+	if err != nil {
+		return 0, 0, err
+	}
+	for rows.Next() {
+		var l live
+		var key string
+		if err := rows.Scan(&l.id, &key, &l.status, &l.measure); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		lives[key] = l
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+
+	// What changes.
+	type opening struct {
+		rule    Rule
+		subject int64
+		counts  Counts
+	}
+	type closing struct {
+		live
+		reason, rule string
+		measure      int
+		responses    int64
+	}
+	var opens []opening
+	var closes []closing
+	updates := map[int64]int{} // alert → its measure now
+	on := map[int64]bool{}
+	for _, rule := range rules {
+		on[rule.ID] = true
+		counts, err := s.measure(ctx, s.db, centreID, rule, now)
 		if err != nil {
-			return err
+			return 0, 0, err
 		}
-		type live struct {
-			id     int64
-			status string
-		}
-		lives := map[string]live{}
-		rows, err := tx.QueryContext(ctx, `SELECT id, open_key, status FROM alerts WHERE centre_id = $1 AND status <> 'closed'`, centreID)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var l live
-			var key string
-			if err := rows.Scan(&l.id, &key, &l.status); err != nil {
-				rows.Close()
-				return err
+		for subject, c := range counts {
+			if _, ok := lives[openKey(rule.ID, subject)]; !ok && rule.tripped(c) {
+				opens = append(opens, opening{rule, subject, c})
 			}
-			lives[key] = l
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		// A live alert whose rule is no longer on (switched off while this centre was being
-		// evaluated elsewhere) closes: nothing else would close it.
-		on := map[int64]bool{}
-		for _, rule := range rules {
-			on[rule.ID] = true
 		}
 		for key, l := range lives {
-			if ruleID, _, ok := parseOpenKey(key); ok && !on[ruleID] {
-				if _, err := tx.ExecContext(ctx, `UPDATE alerts SET status = 'closed', closed_at = $1, open_key = NULL WHERE id = $2`, now, l.id); err != nil {
-					return err
-				}
-				if err := audit.Record(ctx, tx, now, audit.System, "close", "alert", itoa(l.id), "Alert closed: its rule is off",
-					map[string]string{"status": l.status}, map[string]string{"status": AlertClosed}, 0, centreID); err != nil {
-					return err
-				}
-				closed++
+			ruleID, subject, ok := parseOpenKey(key)
+			if !ok || ruleID != rule.ID {
+				continue
+			}
+			c := counts[subject]
+			switch {
+			case !rule.tripped(c):
+				closes = append(closes, closing{live: l, reason: "Alert closed: the measure recovered", measure: rule.value(c), responses: c.Responses()})
+			case rule.value(c) != l.measure:
+				updates[l.id] = rule.value(c)
 			}
 		}
-		for _, rule := range rules {
-			counts, err := s.measure(ctx, tx, centreID, rule, now)
+	}
+	// A live alert whose rule is no longer on (switched off while this centre was being
+	// evaluated elsewhere) closes: nothing else would close it.
+	for key, l := range lives {
+		if ruleID, _, ok := parseOpenKey(key); ok && !on[ruleID] {
+			closes = append(closes, closing{live: l, reason: "Alert closed: its rule is off", measure: l.measure})
+		}
+	}
+	if len(opens) == 0 && len(closes) == 0 && len(updates) == 0 {
+		return 0, 0, nil
+	}
+
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		opened, closed = 0, 0
+		for _, o := range opens {
+			id, err := s.open(ctx, tx, o.rule, centreID, o.subject, o.counts, now)
 			if err != nil {
 				return err
 			}
-			for subject, c := range counts {
-				key := openKey(rule.ID, subject)
-				if _, ok := lives[key]; ok || !rule.tripped(c) {
-					continue
-				}
-				id, err := s.open(ctx, tx, rule, centreID, subject, c, now)
-				if err != nil {
-					return err
-				}
-				if id != 0 {
-					opened++
-				}
+			if id != 0 {
+				opened++
 			}
-			for key, l := range lives {
-				ruleID, subject, ok := parseOpenKey(key)
-				if !ok || ruleID != rule.ID {
-					continue
-				}
-				c := counts[subject]
-				if rule.tripped(c) {
-					if _, err := tx.ExecContext(ctx, `UPDATE alerts SET measure_now = $1 WHERE id = $2`, rule.value(c), l.id); err != nil {
-						return err
-					}
-					continue
-				}
-				if _, err := tx.ExecContext(ctx, `UPDATE alerts SET status = 'closed', closed_at = $1, open_key = NULL, measure_now = $2
-					WHERE id = $3`, now, rule.value(c), l.id); err != nil {
-					return err
-				}
-				if err := audit.Record(ctx, tx, now, audit.System, "close", "alert", itoa(l.id), "Alert closed: the measure recovered",
-					map[string]string{"status": l.status}, map[string]any{"status": AlertClosed, "measure": rule.value(c), "responses": c.Responses()},
-					0, centreID); err != nil {
-					return err
-				}
-				closed++
+		}
+		for _, c := range closes {
+			res, err := tx.ExecContext(ctx, `UPDATE alerts SET status = 'closed', closed_at = $1, open_key = NULL, measure_now = $2
+				WHERE id = $3 AND status <> 'closed'`, now, c.measure, c.id)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue // closed by another evaluation meanwhile
+			}
+			if err := audit.Record(ctx, tx, now, audit.System, "close", "alert", itoa(c.id), c.reason,
+				map[string]string{"status": c.status}, map[string]any{"status": AlertClosed, "measure": c.measure, "responses": c.responses},
+				0, centreID); err != nil {
+				return err
+			}
+			closed++
+		}
+		for id, m := range updates {
+			if _, err := tx.ExecContext(ctx, `UPDATE alerts SET measure_now = $1 WHERE id = $2 AND status <> 'closed'`, m, id); err != nil {
+				return err
 			}
 		}
 		return nil

@@ -78,8 +78,15 @@ func addRollups(ctx context.Context, tx *sql.Tx, r Rating) error {
 	return err
 }
 
-// foldBatch is how many pending ratings one fold transaction counts.
-const foldBatch = 1000
+// foldBatch is how many pending ratings one fold transaction counts. On SQLite a transaction
+// holds the only writer, so a backlog (after a restart, say) is folded in small transactions
+// that presses can slip between; PostgreSQL folds beside the presses.
+func (s *Store) foldBatch() int {
+	if s.db.Kind() == db.SQLite {
+		return 100
+	}
+	return 1000
+}
 
 // Fold counts the pending ratings into the roll-ups, a batch per transaction, until none are left;
 // it returns the centres whose figures changed. Each batch counts its ratings and deletes their
@@ -89,7 +96,7 @@ func (s *Store) Fold(ctx context.Context) (map[int64]bool, error) {
 	centres := map[int64]bool{}
 	for {
 		n, err := s.foldOnce(ctx, centres)
-		if err != nil || n < foldBatch {
+		if err != nil || n < s.foldBatch() {
 			return centres, err
 		}
 	}
@@ -106,7 +113,7 @@ func (s *Store) foldOnce(ctx context.Context, centres map[int64]bool) (int, erro
 		rows, err := tx.QueryContext(ctx, `SELECT r.id, r.score, r.suspect, r.centre_id, COALESCE(r.counter_id, 0), COALESCE(r.officer_id, 0),
 			COALESCE(r.service_id, 0), COALESCE(r.agency_id, 0), COALESCE(r.ticket_id, 0), COALESCE(r.wait_seconds, 0),
 			COALESCE(r.service_seconds, 0), r.at FROM rating_pending p JOIN ratings r ON r.id = p.rating_id
-			ORDER BY p.rating_id LIMIT `+strconv.Itoa(foldBatch)+lock)
+			ORDER BY p.rating_id LIMIT `+strconv.Itoa(s.foldBatch())+lock)
 		if err != nil {
 			return err
 		}
