@@ -163,8 +163,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	errc := make(chan error, 1)
 	go srv.PollBoards(ctx, 2*time.Second) // calls made by other nodes or by huduma simulate
-	// Quality alerts: every node evaluates the centres its own presses touch (a press tells only
-	// its node), and sweeps live alerts every 30 s; evaluations are safe to run at once anywhere.
+	// Ratings and alerts: every node folds pending ratings into the roll-ups and evaluates the
+	// centres its own presses touch (a press tells only its node), and every 30 s folds what other
+	// nodes left and sweeps the live alerts; folds and evaluations are safe to run at once anywhere.
 	go fb.Watch(ctx, log, 30*time.Second)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
