@@ -88,6 +88,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
+		// The GPO centre's last working week, rated on its counters' tablets (first start only).
+		if err := demo.Feedback(ctx, a.db, a.charters, a.auth, a.requests, time.Now()); err != nil {
+			return fmt.Errorf("demo feedback: %w", err)
+		}
 	}
 
 	reg := prometheus.NewRegistry()
