@@ -147,7 +147,7 @@ func Feedback(ctx context.Context, d *db.DB, charters *charter.Store, users *aut
 	}
 	if _, err := cs.Create(ctx, citizen, complaints.NewComplaint{Category: complaints.Facilities, Channel: "counter", CentreCode: "HC-GPO",
 		Description: "There is no ramp at the side entrance; a wheelchair user had to be carried up the stairs.",
-		Contact: complaints.Contact{Name: "Otieno Ouma", Email: "otieno.ouma@example.com"}}); err != nil {
+		Contact:     complaints.Contact{Name: "Otieno Ouma", Email: "otieno.ouma@example.com"}}); err != nil {
 		return fmt.Errorf("demo complaint: %w", err)
 	}
 	if _, err := cs.Create(ctx, citizen, complaints.NewComplaint{Kind: complaints.KindCompliment, Channel: "web", CentreCode: "HC-GPO",
