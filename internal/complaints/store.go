@@ -2,7 +2,6 @@ package complaints
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
@@ -18,6 +17,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/charter"
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/notify"
+	"github.com/huduma-ke/huduma/internal/refcode"
 	"github.com/huduma-ke/huduma/internal/secret"
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
@@ -368,44 +368,15 @@ func (s *Store) validate(ctx context.Context, n *NewComplaint) (Complaint, error
 	return c, nil
 }
 
-// referenceAlphabet leaves out 0/O, 1/I/L so a reference read over the phone is not misheard.
-const referenceAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
 // newReference is a complaint's reference, "C-7Q4M-2X9P": a C, so that nobody takes it for a
-// request's, and 8 random characters (about 40 bits) that say nothing about volume or order.
-func newReference() string {
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		panic("crypto/rand: " + err.Error())
-	}
-	var sb strings.Builder
-	sb.WriteString("C-")
-	for i, v := range b {
-		if i == 4 {
-			sb.WriteByte('-')
-		}
-		sb.WriteByte(referenceAlphabet[int(v)%len(referenceAlphabet)])
-	}
-	return sb.String()
-}
+// request's (internal/refcode).
+func newReference() string { return refcode.New("C-") }
 
 // NormaliseReference accepts what a citizen types: lower case, spaces, missing or extra dashes.
-func NormaliseReference(s string) string {
-	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.ToUpper(strings.TrimSpace(s)))
-	if len(s) == 9 && s[0] == 'C' {
-		return "C-" + s[1:5] + "-" + s[5:]
-	}
-	return s
-}
+func NormaliseReference(s string) string { return refcode.Normalise(s, "C-") }
 
-// normaliseRequestRef is requests.NormaliseReference (kept here: domain packages do not call each other).
-func normaliseRequestRef(s string) string {
-	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.ToUpper(strings.TrimSpace(s)))
-	if len(s) == 8 {
-		return s[:4] + "-" + s[4:]
-	}
-	return s
-}
+// normaliseRequestRef is how a request's reference is typed (requests.NormaliseReference).
+func normaliseRequestRef(s string) string { return refcode.Normalise(s, "") }
 
 // audit records a change. A report for the integrity officers is recorded with no centre or agency
 // scope and no content, so that centre managers and agency admins browsing their audit trail do not
