@@ -90,15 +90,10 @@ func (s *Server) apiCreateComplaint(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	out := map[string]any{"complaint": s.toAPIComplaint(c.Complaint)}
-	status := http.StatusCreated
 	if c.New {
 		out["tracking_url"] = s.complaints.TrackingURL(c.Complaint.Reference, c.TrackingKey)
-		w.Header().Set("Location", "/api/v1/complaints/"+c.Complaint.Reference)
-	} else {
-		status = http.StatusOK
-		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	writeJSON(w, status, out)
+	writeCreated(w, c.New, "/api/v1/complaints/"+c.Complaint.Reference, out)
 	return nil
 }
 

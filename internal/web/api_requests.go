@@ -119,15 +119,10 @@ func (s *Server) apiCreateRequest(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	out := map[string]any{"request": s.toAPIRequest(c.Request)}
-	status := http.StatusCreated
 	if c.New {
 		out["tracking_url"] = s.requests.TrackingURL(c.Request.Reference, c.TrackingKey)
-		w.Header().Set("Location", "/api/v1/requests/"+c.Request.Reference)
-	} else {
-		status = http.StatusOK
-		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	writeJSON(w, status, out)
+	writeCreated(w, c.New, "/api/v1/requests/"+c.Request.Reference, out)
 	return nil
 }
 

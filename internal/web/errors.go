@@ -76,6 +76,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
+// writeCreated answers an API create: 201 with the new record's Location, or — a retry with the
+// same Idempotency-Key that found the first record — 200 with Idempotent-Replayed: true.
+func writeCreated(w http.ResponseWriter, fresh bool, location string, body any) {
+	status := http.StatusCreated
+	if fresh {
+		w.Header().Set("Location", location)
+	} else {
+		status = http.StatusOK
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, status, body)
+}
+
 // refusal turns a coded refusal into a translated sentence (ok false: a real failure).
 func (s *Server) refusal(r *http.Request, err error) (string, bool) {
 	switch apperr.CodeOf(err) {
