@@ -402,12 +402,30 @@ func (s *Store) Alerts(ctx context.Context, f AlertFilter) ([]Alert, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i := range list {
-		if err := s.describe(ctx, s.db, &list[i]); err != nil {
-			return nil, err
+	return list, s.nameSubjects(ctx, list)
+}
+
+// nameSubjects names the subjects of listed alerts (their centres come with them): one query per
+// scope, not one per alert.
+func (s *Store) nameSubjects(ctx context.Context, list []Alert) error {
+	byScope := map[string][]Measure{}
+	for _, a := range list {
+		byScope[a.Rule.Scope] = append(byScope[a.Rule.Scope], Measure{ID: a.SubjectID})
+	}
+	names := map[string]map[int64]string{}
+	for scope, subjects := range byScope {
+		if err := s.nameWith(ctx, s.db, scope, subjects); err != nil {
+			return err
+		}
+		names[scope] = map[int64]string{}
+		for _, m := range subjects {
+			names[scope][m.ID] = m.Name
 		}
 	}
-	return list, nil
+	for i := range list {
+		list[i].Subject = names[list[i].Rule.Scope][list[i].SubjectID]
+	}
+	return nil
 }
 
 func scanAlert(r db.Scanner) (Alert, error) {
@@ -439,7 +457,7 @@ func (s *Store) Alert(ctx context.Context, id int64) (Alert, error) {
 	if len(list) == 0 {
 		return Alert{}, apperr.New(apperr.NotFound, "No such alert.")
 	}
-	return list[0], s.describe(ctx, s.db, &list[0])
+	return list[0], s.nameSubjects(ctx, list)
 }
 
 // Acknowledge records that a manager has seen an alert, with its cause. An open alert becomes
