@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -24,6 +25,10 @@ type devicePage struct {
 	Reasons []string
 	Errors  map[string]string
 	Token   string // the public form's token (double-submit)
+	// After an unhappy press: the centre manager is the first stop; the complaint form's address
+	// (and its QR code, for the citizen's phone) is the next.
+	ComplainURL string
+	ComplainQR  template.HTML
 }
 
 func (s *Server) deviceOf(r *http.Request) (feedback.Device, string, error) {
@@ -57,9 +62,19 @@ func (s *Server) devicePress(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p := devicePage{ID: d.ID, Key: key, Rating: rt.ID, Score: rt.Score, Reasons: feedback.Reasons, Token: s.publicFormToken(w, r)}
+	if rt.Score <= feedback.Unhappy {
+		c, err := s.charters.CentreByID(r.Context(), d.CentreID)
+		if err != nil {
+			return err
+		}
+		p.ComplainURL = s.publicBase(r) + "/complaints/new?centre=" + url.QueryEscape(c.Code)
+		if p.ComplainQR, err = qrSVG(p.ComplainURL, s.tr.T(info(r).lang, "QR code of the complaint form")); err != nil {
+			return err
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "device_thanks", "Thank you", devicePage{ID: d.ID, Key: key, Rating: rt.ID, Score: rt.Score,
-		Reasons: feedback.Reasons, Token: s.publicFormToken(w, r)})
+	s.render(w, r, http.StatusOK, "device_thanks", "Thank you", p)
 	return nil
 }
 

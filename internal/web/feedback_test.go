@@ -144,3 +144,35 @@ func TestFeedbackTabletInBrowser(t *testing.T) {
 		t.Errorf("a wrong key: %d", res.StatusCode)
 	}
 }
+
+// TestUnhappyPressPointsToTheManager: after an unhappy press the tablet says the centre manager
+// is there to put it right and shows the complaint form's address (and its QR code); after a
+// happy press it does not.
+func TestUnhappyPressPointsToTheManager(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		res, body := h.as("gpo.manager").submit("/staff/queue/HC-GPO/devices", url.Values{"counter": {"3"}})
+		wantStatus(t, res, body, http.StatusOK)
+		i := strings.Index(body, "/devices/")
+		path := html.UnescapeString(body[i : i+strings.Index(body[i:], "<")])
+		id, key, _ := strings.Cut(strings.TrimPrefix(path, "/devices/"), "?key=")
+		tablet := h.anonymous()
+		press := func(score string) string {
+			_, page := tablet.get(path)
+			m := csrfField.FindStringSubmatch(page)
+			if m == nil {
+				t.Fatal("no form token on the tablet's page")
+			}
+			res, out := tablet.post("/devices/"+id+"/press", url.Values{"csrf": {m[1]}, "key": {key}, "score": {score}})
+			wantStatus(t, res, out, http.StatusOK)
+			return out
+		}
+		out := press("4")
+		if strings.Contains(out, "/complaints/new") || strings.Contains(out, "centre manager") {
+			t.Error("a happy press is pointed to the complaint form")
+		}
+		h.now = h.now.Add(time.Minute)
+		out = press("1")
+		wantContains(t, out, "We are sorry.", "centre manager is here to put it right", "/complaints/new?centre=HC-GPO", "<svg")
+	})
+}
