@@ -33,11 +33,7 @@ func (s *Store) change(ctx context.Context, actor audit.Actor, id int64, action 
 	var out Complaint
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		now := s.now().UTC().Truncate(time.Microsecond)
-		lock := ""
-		if s.db.Kind() == db.Postgres {
-			lock = " FOR UPDATE OF k"
-		}
-		c, err := getComplaint(ctx, tx, "k.id = $1"+lock, id)
+		c, err := getComplaint(ctx, tx, "k.id = $1"+s.db.Kind().Lock("FOR UPDATE OF k"), id)
 		if err != nil {
 			return err
 		}

@@ -69,11 +69,7 @@ func (s *Store) RecomputeOpen(ctx context.Context, calendarID int64) (int, error
 // it moved. The complaint is read again (and on PostgreSQL locked, as change() does), so one
 // answered or reopened since the batch was listed is left alone or computed from its new start.
 func (s *Store) recompute(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
-	lock := ""
-	if s.db.Kind() == db.Postgres {
-		lock = " FOR UPDATE OF k"
-	}
-	c, err := getComplaint(ctx, tx, "k.id = $1"+lock, id)
+	c, err := getComplaint(ctx, tx, "k.id = $1"+s.db.Kind().Lock("FOR UPDATE OF k"), id)
 	if errors.Is(err, errNotFound) {
 		return false, nil
 	} else if err != nil {

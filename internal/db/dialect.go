@@ -82,3 +82,14 @@ func MapError(engine Engine, err error) error {
 
 // IsUnique reports whether err is a uniqueness violation.
 func IsUnique(err error) bool { return apperr.Is(MapError(SQLite, err), apperr.Conflict) }
+
+// Lock returns a row-locking clause ("FOR UPDATE", "FOR UPDATE OF r SKIP LOCKED", …) with a
+// leading space on PostgreSQL, and nothing on SQLite: there write transactions run one at a time
+// (BEGIN IMMEDIATE, or the one writer goroutine), so a row read in one cannot change under it and
+// SQLite has no such clause. The one place the difference is written down.
+func (e Engine) Lock(clause string) string {
+	if e == Postgres {
+		return " " + clause
+	}
+	return ""
+}

@@ -103,10 +103,7 @@ func (s *Store) Fold(ctx context.Context) (map[int64]bool, error) {
 }
 
 func (s *Store) foldOnce(ctx context.Context, centres map[int64]bool) (int, error) {
-	lock := ""
-	if s.db.Kind() == db.Postgres {
-		lock = ` FOR UPDATE OF p SKIP LOCKED`
-	}
+	lock := s.db.Kind().Lock("FOR UPDATE OF p SKIP LOCKED")
 	folded := 0
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		folded = 0

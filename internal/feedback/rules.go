@@ -186,11 +186,7 @@ func (s *Store) SetRuleActive(ctx context.Context, actor audit.Actor, id int64, 
 		// On PostgreSQL the row lock waits for an evaluation that is opening an alert under this
 		// rule (its foreign key check holds a share lock on the rule) so that alert is closed here
 		// too; SQLite's write transactions are serial already.
-		lock := ""
-		if s.db.Kind() == db.Postgres {
-			lock = " FOR UPDATE OF r"
-		}
-		r, err := s.ruleByID(ctx, tx, id, lock)
+		r, err := s.ruleByID(ctx, tx, id, s.db.Kind().Lock("FOR UPDATE OF r"))
 		if err != nil {
 			return err
 		}

@@ -300,10 +300,7 @@ func (s *Store) Rate(ctx context.Context, source string, ticketID, requestID int
 		} else {
 			// On PostgreSQL the row lock makes two ratings of one request at once go one after the
 			// other, the second seeing the first; SQLite's write transactions are serial already.
-			lock := ""
-			if s.db.Kind() == db.Postgres {
-				lock = " FOR UPDATE"
-			}
+			lock := s.db.Kind().Lock("FOR UPDATE")
 			var status string
 			var assignee sql.NullInt64
 			err := tx.QueryRowContext(ctx, `SELECT status, centre_id, service_id, agency_id, assignee_id FROM requests WHERE id = $1`+lock, requestID).

@@ -71,11 +71,8 @@ func NewRunner(d *db.DB, now func() time.Time, log *slog.Logger) *Runner {
 // IMMEDIATE, so the claiming transaction holds the database's write lock from its start and claims
 // are serialised; other runners wait on busy_timeout.
 func claimSQL(engine db.Engine) string {
-	q := `SELECT ` + jobColumns + ` FROM jobs WHERE status = 'pending' AND run_at <= $1 ORDER BY run_at, id LIMIT 1`
-	if engine == db.Postgres {
-		q += ` FOR UPDATE SKIP LOCKED`
-	}
-	return q
+	return `SELECT ` + jobColumns + ` FROM jobs WHERE status = 'pending' AND run_at <= $1 ORDER BY run_at, id LIMIT 1` +
+		engine.Lock("FOR UPDATE SKIP LOCKED")
 }
 
 // Handle registers h for jobs of kind. Register every kind before Run: a runner fails a job whose

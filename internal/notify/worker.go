@@ -129,10 +129,7 @@ func (w *Worker) claim(ctx context.Context) ([]claimed, error) {
 			FROM outbox
 			WHERE status IN ('pending', 'sending') AND next_attempt_at <= $1
 			ORDER BY next_attempt_at, id
-			LIMIT $2`
-		if w.db.Engine == db.Postgres {
-			q += ` FOR UPDATE SKIP LOCKED`
-		}
+			LIMIT $2` + w.db.Engine.Lock("FOR UPDATE SKIP LOCKED")
 		rows, err := tx.QueryContext(ctx, q, now, w.BatchSize)
 		due, err := db.Collect(rows, err, func(s db.Scanner) (claimed, error) {
 			var c claimed

@@ -110,8 +110,8 @@ func normaliseCode(code string) string {
 // SQLite's single writer does that by itself).
 func (s *Store) slotSettings(ctx context.Context, q db.Querier, centreID, serviceID int64, forUpdate bool) (minutes, capacity int, err error) {
 	query := `SELECT slot_minutes, slot_capacity FROM queue_services WHERE centre_id = $1 AND service_id = $2`
-	if forUpdate && s.db.Kind() == db.Postgres {
-		query += ` FOR UPDATE`
+	if forUpdate {
+		query += s.db.Kind().Lock("FOR UPDATE")
 	}
 	err = q.QueryRowContext(ctx, query, centreID, serviceID).Scan(&minutes, &capacity)
 	return minutes, capacity, err
@@ -357,8 +357,8 @@ func scanAppointment(r db.Scanner) (Appointment, string, error) {
 // appointment reads an appointment by its reference (in tx, locking it on PostgreSQL when forUpdate).
 func (s *Store) appointment(ctx context.Context, q db.Querier, code string, forUpdate bool) (Appointment, string, error) {
 	query := `SELECT ` + appointmentColumns + appointmentFrom + ` WHERE a.code = $1`
-	if forUpdate && s.db.Kind() == db.Postgres {
-		query += ` FOR UPDATE OF a`
+	if forUpdate {
+		query += s.db.Kind().Lock("FOR UPDATE OF a")
 	}
 	a, hash, err := scanAppointment(q.QueryRowContext(ctx, query, normaliseCode(code)))
 	if errors.Is(err, sql.ErrNoRows) {

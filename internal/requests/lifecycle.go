@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/huduma-ke/huduma/internal/apperr"
-	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/worktime"
 )
 
@@ -52,11 +51,7 @@ func (s *Store) change(ctx context.Context, id int64, fn func(tx *sql.Tx, r *Req
 		now := s.now().UTC().Truncate(time.Microsecond)
 		// On PostgreSQL the row lock makes two officers acting on one request at once go one after
 		// the other, each seeing the other's result. SQLite's write transactions are serial already.
-		lock := ""
-		if s.db.Kind() == db.Postgres {
-			lock = " FOR UPDATE OF r"
-		}
-		r, err := getRequest(ctx, tx, "r.id = $1"+lock, id)
+		r, err := getRequest(ctx, tx, "r.id = $1"+s.db.Kind().Lock("FOR UPDATE OF r"), id)
 		if err != nil {
 			return err
 		}
