@@ -1,8 +1,12 @@
 package web
 
 import (
+	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/huduma-ke/huduma/internal/apperr"
@@ -193,4 +197,35 @@ func (s *Server) apiServiceDue(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"service": sv.Code, "from": from.In(cal.Location()).Format(time.RFC3339),
 		"within": span.String(), "due": cal.Due(from, span).Format(time.RFC3339)})
 	return nil
+}
+
+// jsonLimit is how large a JSON body the API reads: a complaint's or a ticket's fits in a few KB.
+const jsonLimit = 16 << 10
+
+// decodeJSON reads a request's JSON body into v: one object, no unknown fields, at most limit
+// bytes; what is wrong is said in the error.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			return apperr.New(apperr.Invalid, "The request body is larger than %d KB.", limit>>10)
+		case errors.Is(err, io.EOF):
+			return apperr.New(apperr.Invalid, "Send the request as a JSON object.")
+		}
+		return apperr.New(apperr.Invalid, "The JSON could not be read: %s", err.Error())
+	}
+	return nil
+}
+
+// idempotencyKey reads the Idempotency-Key header, scoped to the key that sent it ("api:7:…"),
+// so that two systems that happen to choose the same key never meet; "" when there is none.
+func idempotencyKey(r *http.Request, scope string, keyID int64) (string, error) {
+	idem := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	if len(idem) > 200 {
+		return "", apperr.New(apperr.Invalid, "The Idempotency-Key header is longer than 200 characters.")
+	}
+	return scopedKey(scope+":"+strconv.FormatInt(keyID, 10), idem), nil
 }

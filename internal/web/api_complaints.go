@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/huduma-ke/huduma/internal/apperr"
@@ -70,12 +68,12 @@ func (s *Server) apiCreateComplaint(w http.ResponseWriter, r *http.Request) erro
 			Email string `json:"email"`
 		} `json:"contact"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := decodeJSON(w, r, &in, jsonLimit); err != nil {
 		return err
 	}
-	idem := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
-	if len(idem) > 200 {
-		return apperr.New(apperr.Invalid, "The Idempotency-Key header is longer than 200 characters.")
+	idem, err := idempotencyKey(r, "api", key.ID)
+	if err != nil {
+		return err
 	}
 	if in.Channel == "" {
 		in.Channel = "api"
@@ -84,7 +82,7 @@ func (s *Server) apiCreateComplaint(w http.ResponseWriter, r *http.Request) erro
 		Kind: in.Kind, Category: in.Category, Channel: in.Channel, CentreCode: in.CentreCode, ServiceCode: in.ServiceCode,
 		TicketID: in.TicketID, RequestRef: in.RequestRef, OfficerText: in.Officer, Description: in.Description, Anonymous: in.Anonymous,
 		Contact:        complaints.Contact{Name: in.Contact.Name, Phone: in.Contact.Phone, Email: in.Contact.Email},
-		IdempotencyKey: scopedKey("api:"+strconv.FormatInt(key.ID, 10), idem),
+		IdempotencyKey: idem,
 	})
 	if err != nil {
 		return err

@@ -19,7 +19,7 @@ func (s *Server) apiFeedback(w http.ResponseWriter, r *http.Request) error {
 		Reason    string `json:"reason"`
 		Comment   string `json:"comment"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := decodeJSON(w, r, &in, jsonLimit); err != nil {
 		return err
 	}
 	var requestID int64

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -59,23 +56,6 @@ func toAPIEstimate(e queue.Estimate) apiEstimate {
 	return out
 }
 
-// decodeJSON reads a small JSON body strictly.
-func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			return apperr.New(apperr.Invalid, "The request body is larger than 16 KB.")
-		case errors.Is(err, io.EOF):
-			return apperr.New(apperr.Invalid, "Send the request as a JSON object.")
-		}
-		return apperr.New(apperr.Invalid, "The JSON could not be read: %s", err.Error())
-	}
-	return nil
-}
-
 // apiIssueTicket: POST /api/v1/tickets {"centre", "service", "priority", "phone", "channel"}.
 func (s *Server) apiIssueTicket(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
@@ -85,7 +65,7 @@ func (s *Server) apiIssueTicket(w http.ResponseWriter, r *http.Request) error {
 		Phone    string `json:"phone"`
 		Channel  string `json:"channel"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := decodeJSON(w, r, &in, jsonLimit); err != nil {
 		return err
 	}
 	key := keyOf(r)
@@ -244,7 +224,7 @@ func (s *Server) apiCompleteTicket(w http.ResponseWriter, r *http.Request) error
 		Outcome string `json:"outcome"`
 	}
 	if r.ContentLength != 0 {
-		if err := decodeJSON(w, r, &in); err != nil {
+		if err := decodeJSON(w, r, &in, jsonLimit); err != nil {
 			return err
 		}
 	}

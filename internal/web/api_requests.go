@@ -1,9 +1,6 @@
 package web
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -90,21 +87,12 @@ func (s *Server) toAPIRequest(r requests.Request) apiRequest {
 func (s *Server) apiCreateRequest(w http.ResponseWriter, r *http.Request) error {
 	key := keyOf(r)
 	var in apiNewRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return apperr.New(apperr.Invalid, "The request body is larger than 64 KB.")
-		}
-		if errors.Is(err, io.EOF) {
-			return apperr.New(apperr.Invalid, "Send the request as a JSON object.")
-		}
-		return apperr.New(apperr.Invalid, "The JSON could not be read: %s", err.Error())
+	if err := decodeJSON(w, r, &in, 64<<10); err != nil { // a request carries its service's fields
+		return err
 	}
-	idem := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
-	if len(idem) > 200 {
-		return apperr.New(apperr.Invalid, "The Idempotency-Key header is longer than 200 characters.")
+	idem, err := idempotencyKey(r, "api", key.ID)
+	if err != nil {
+		return err
 	}
 	if in.Channel == "" {
 		in.Channel = "api"
@@ -113,7 +101,7 @@ func (s *Server) apiCreateRequest(w http.ResponseWriter, r *http.Request) error 
 		ServiceCode: in.ServiceCode, CentreCode: in.CentreCode, Channel: in.Channel,
 		Citizen: requests.Citizen{Name: in.Citizen.Name, Phone: in.Citizen.Phone, Email: in.Citizen.Email, IDNumber: in.Citizen.IDNumber},
 		Subject: in.Subject, Description: in.Description, Fields: in.Fields, Latitude: in.Latitude, Longitude: in.Longitude,
-		Address: in.Address, ParentRef: in.Parent, IdempotencyKey: scopedKey("api:"+strconv.FormatInt(key.ID, 10), idem),
+		Address: in.Address, ParentRef: in.Parent, IdempotencyKey: idem,
 	})
 	if err != nil {
 		return err

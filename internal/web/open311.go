@@ -363,9 +363,9 @@ func (s *Server) o311CreateRequest(w http.ResponseWriter, r *http.Request, c o31
 	if err != nil {
 		return err // no key or a bad one: Unauthorised, which Open311 answers with 403
 	}
-	idem := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
-	if len(idem) > 200 {
-		return apperr.New(apperr.Invalid, "The Idempotency-Key header is longer than 200 characters.")
+	idem, err := idempotencyKey(r, "open311", key.ID)
+	if err != nil {
+		return err
 	}
 	n := requests.NewRequest{
 		ServiceCode: strings.TrimSpace(r.FormValue("service_code")),
@@ -376,7 +376,7 @@ func (s *Server) o311CreateRequest(w http.ResponseWriter, r *http.Request, c o31
 		Description:    strings.TrimSpace(r.FormValue("description")),
 		Address:        strings.TrimSpace(r.FormValue("address_string")),
 		Fields:         map[string]string{},
-		IdempotencyKey: scopedKey("open311:"+strconv.FormatInt(key.ID, 10), idem),
+		IdempotencyKey: idem,
 	}
 	f := map[string]string{}
 	if n.ServiceCode == "" {
