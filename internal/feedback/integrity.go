@@ -91,21 +91,14 @@ func (s *Store) Signals(ctx context.Context, centreID int64, w Window) ([]Signal
 }
 
 func (s *Store) positiveBursts(ctx context.Context, centreID int64, w Window) ([]Signal, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT counter_id, COUNT(*), MIN(score) FROM ratings
+	// A burst with an unhappy press in it is children at play, not gaming: only all-happy ones.
+	rows, err := s.db.QueryContext(ctx, `SELECT counter_id, COUNT(*) FROM ratings
 		WHERE centre_id = $1 AND at >= $2 AND at < $3 AND suspect = 'burst' AND counter_id IS NOT NULL
-		GROUP BY counter_id ORDER BY COUNT(*) DESC`, centreID, w.From.UTC(), w.To.UTC())
-	list, err := db.Collect(rows, err, func(r db.Scanner) (Signal, error) {
-		var sg Signal
-		var lowest int
-		err := r.Scan(&sg.CounterID, &sg.Count, &lowest)
-		if lowest < Happy {
-			sg.Kind = "" // a burst with an unhappy press: children at play, not gaming
-		} else {
-			sg.Kind = SignalPositiveBurst
-		}
-		return sg, err
+		GROUP BY counter_id HAVING MIN(score) >= $4 ORDER BY COUNT(*) DESC`, centreID, w.From.UTC(), w.To.UTC(), Happy)
+	return db.Collect(rows, err, func(r db.Scanner) (Signal, error) {
+		sg := Signal{Kind: SignalPositiveBurst}
+		return sg, r.Scan(&sg.CounterID, &sg.Count)
 	})
-	return keep(list), err
 }
 
 // visit is a finished or called ticket, as the signals read it.
@@ -268,15 +261,4 @@ func (s *Store) ratingDrops(ctx context.Context, centreID int64, w Window) ([]Si
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Before-out[i].After > out[j].Before-out[j].After })
 	return out, nil
-}
-
-// keep drops the signals that turned out not to be.
-func keep(list []Signal) []Signal {
-	out := list[:0]
-	for _, s := range list {
-		if s.Kind != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }

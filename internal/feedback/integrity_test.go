@@ -50,6 +50,13 @@ func TestIntegritySignals(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Counter 1's tablet pressed five times at once too, but one press unhappy: children at
+		// play, not someone gaming the figures; not flagged.
+		for _, score := range []int{4, 4, 4, 1, 4} {
+			if _, err := f.fb.Press(ctx, f.devices[0], feedback.Press{Score: score}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		// Counter 1 calls the later of two waiting tickets first (as a counter system of another
 		// make might): the earlier one was overtaken.
 		f.serve = 2 * time.Minute
@@ -83,6 +90,15 @@ func TestIntegritySignals(t *testing.T) {
 		}
 		if s := found[feedback.SignalOutOfOrder]; s.OfficerID != f.officers[0].ID || s.Count != 1 {
 			t.Errorf("out of order: %+v", s)
+		}
+		bursts := 0
+		for _, s := range got {
+			if s.Kind == feedback.SignalPositiveBurst {
+				bursts++
+			}
+		}
+		if bursts != 1 {
+			t.Errorf("%d tablets flagged for happy bursts, want counter 2's only", bursts)
 		}
 		if len(got) != 4 {
 			t.Errorf("%d signals: %+v", len(got), got)

@@ -107,28 +107,17 @@ func (s *Store) foldOnce(ctx context.Context, centres map[int64]bool) (int, erro
 	folded := 0
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		folded = 0
-		rows, err := tx.QueryContext(ctx, `SELECT r.id, r.score, r.suspect, r.centre_id, COALESCE(r.counter_id, 0), COALESCE(r.officer_id, 0),
-			COALESCE(r.service_id, 0), COALESCE(r.agency_id, 0), COALESCE(r.ticket_id, 0), COALESCE(r.wait_seconds, 0),
-			COALESCE(r.service_seconds, 0), r.at FROM rating_pending p JOIN ratings r ON r.id = p.rating_id
-			ORDER BY p.rating_id LIMIT `+strconv.Itoa(s.foldBatch())+lock)
-		if err != nil {
-			return err
-		}
 		var list []Rating
-		for rows.Next() {
-			var r Rating
-			if err := rows.Scan(&r.ID, &r.Score, &r.Suspect, &r.CentreID, &r.CounterID, &r.OfficerID, &r.ServiceID, &r.AgencyID, &r.TicketID,
-				&r.WaitSeconds, &r.ServiceSeconds, &r.At); err != nil {
-				rows.Close()
-				return err
-			}
+		var t tally
+		err := eachRating(ctx, tx, `FROM rating_pending p JOIN ratings r ON r.id = p.rating_id
+			ORDER BY p.rating_id LIMIT `+strconv.Itoa(s.foldBatch())+lock, func(r Rating) {
 			list = append(list, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(list) == 0 {
+			t.add(r)
+		})
+		if err != nil || len(list) == 0 {
 			return err
 		}
-		if err := upsertRollups(ctx, tx, sumRollups(list)); err != nil {
+		if err := upsertRollups(ctx, tx, t.rows); err != nil {
 			return err
 		}
 		const per = 100
@@ -158,28 +147,53 @@ func (s *Store) foldOnce(ctx context.Context, centres map[int64]bool) (int, erro
 	return folded, err
 }
 
-// sumRollups adds up the rows of many ratings, one row per cell.
-func sumRollups(list []Rating) []rollupRow {
-	type cell struct {
-		centre int64
-		dim    string
-		bucket int64
-		key    int64
+// tally adds up the roll-up rows of many ratings, one row per cell, in the order first seen.
+type tally struct {
+	index map[cell]int
+	rows  []rollupRow
+}
+
+type cell struct {
+	centre int64
+	dim    string
+	bucket int64
+	key    int64
+}
+
+func (t *tally) add(r Rating) {
+	if t.index == nil {
+		t.index = map[cell]int{}
 	}
-	acc := map[cell]int{}
-	var out []rollupRow
-	for _, r := range list {
-		for _, row := range rollupsOf(r) {
-			c := cell{row.centre, row.dim, row.bucket.Unix(), row.key}
-			if i, ok := acc[c]; ok {
-				out[i].delta.add(row.delta)
-				continue
-			}
-			acc[c] = len(out)
-			out = append(out, row)
+	for _, row := range rollupsOf(r) {
+		c := cell{row.centre, row.dim, row.bucket.Unix(), row.key}
+		if i, ok := t.index[c]; ok {
+			t.rows[i].delta.add(row.delta)
+			continue
 		}
+		t.index[c] = len(t.rows)
+		t.rows = append(t.rows, row)
 	}
-	return out
+}
+
+// eachRating reads, from "FROM … " with ratings as r, what a rating's roll-ups need of it. It
+// reads every row before fn's caller writes: a transaction has one connection.
+func eachRating(ctx context.Context, tx *sql.Tx, from string, fn func(Rating)) error {
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.score, r.suspect, r.centre_id, COALESCE(r.counter_id, 0), COALESCE(r.officer_id, 0),
+		COALESCE(r.service_id, 0), COALESCE(r.agency_id, 0), COALESCE(r.ticket_id, 0), COALESCE(r.wait_seconds, 0),
+		COALESCE(r.service_seconds, 0), r.at `+from)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Rating
+		if err := rows.Scan(&r.ID, &r.Score, &r.Suspect, &r.CentreID, &r.CounterID, &r.OfficerID, &r.ServiceID, &r.AgencyID, &r.TicketID,
+			&r.WaitSeconds, &r.ServiceSeconds, &r.At); err != nil {
+			return err
+		}
+		fn(r)
+	}
+	return rows.Err()
 }
 
 // upsertRollups adds rows' increments, one statement per table (rows must name distinct cells).
@@ -253,48 +267,15 @@ func (s *Store) RebuildRollups(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		type cell struct {
-			centre int64
-			dim    string
-			bucket int64
-			key    int64
-		}
-		acc := map[cell]*rollupRow{}
-		var order []cell
-		// Read everything before writing: a transaction has one connection, and the rows are
-		// far fewer than the ratings.
-		rows, err := tx.QueryContext(ctx, `SELECT score, suspect, centre_id, COALESCE(counter_id, 0), COALESCE(officer_id, 0),
-			COALESCE(service_id, 0), COALESCE(agency_id, 0), COALESCE(ticket_id, 0), COALESCE(wait_seconds, 0),
-			COALESCE(service_seconds, 0), at FROM ratings WHERE centre_id IS NOT NULL`)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var r Rating
-			if err := rows.Scan(&r.Score, &r.Suspect, &r.CentreID, &r.CounterID, &r.OfficerID, &r.ServiceID, &r.AgencyID, &r.TicketID,
-				&r.WaitSeconds, &r.ServiceSeconds, &r.At); err != nil {
-				rows.Close()
-				return err
-			}
-			for _, row := range rollupsOf(r) {
-				c := cell{row.centre, row.dim, row.bucket.Unix(), row.key}
-				if acc[c] == nil {
-					acc[c] = &rollupRow{centre: row.centre, dim: row.dim, bucket: row.bucket, key: row.key}
-					order = append(order, c)
-				}
-				acc[c].delta.add(row.delta)
-			}
+		// The rows are far fewer than the ratings: all of them are summed before any is written.
+		var t tally
+		if err := eachRating(ctx, tx, `FROM ratings r WHERE r.centre_id IS NOT NULL`, func(r Rating) {
+			t.add(r)
 			counted++
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		}); err != nil {
 			return err
 		}
-		batch := make([]rollupRow, 0, len(order))
-		for _, c := range order {
-			batch = append(batch, *acc[c])
-		}
-		return upsertRollups(ctx, tx, batch)
+		return upsertRollups(ctx, tx, t.rows)
 	})
 	return counted, err
 }
