@@ -388,11 +388,7 @@ func (s *Store) Alerts(ctx context.Context, f AlertFilter) ([]Alert, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	q := `SELECT a.id, a.rule_id, r.scope, r.measure, r.window_minutes, r.min_responses, r.threshold, a.centre_id, c.code, c.name,
-		a.subject_id, a.status, a.measure_at_open, a.responses_at_open, a.measure_now, a.opened_at, a.acknowledged_at,
-		COALESCE(u.name, ''), a.cause, a.closed_at
-		FROM alerts a JOIN alert_rules r ON r.id = a.rule_id JOIN centres c ON c.id = a.centre_id LEFT JOIN users u ON u.id = a.acknowledged_by
-		WHERE ($1 = 0 OR a.centre_id = $1)`
+	q := alertSelect + ` WHERE ($1 = 0 OR a.centre_id = $1)`
 	if f.LiveOnly {
 		q += ` AND a.status <> 'closed'`
 	}
@@ -428,6 +424,12 @@ func (s *Store) nameSubjects(ctx context.Context, list []Alert) error {
 	return nil
 }
 
+// alertSelect reads what scanAlert scans: an alert with its rule, its centre and who acknowledged it.
+const alertSelect = `SELECT a.id, a.rule_id, r.scope, r.measure, r.window_minutes, r.min_responses, r.threshold, a.centre_id, c.code,
+	c.name, a.subject_id, a.status, a.measure_at_open, a.responses_at_open, a.measure_now, a.opened_at, a.acknowledged_at,
+	COALESCE(u.name, ''), a.cause, a.closed_at
+	FROM alerts a JOIN alert_rules r ON r.id = a.rule_id JOIN centres c ON c.id = a.centre_id LEFT JOIN users u ON u.id = a.acknowledged_by`
+
 func scanAlert(r db.Scanner) (Alert, error) {
 	var a Alert
 	var ack, closed sql.NullTime
@@ -445,11 +447,7 @@ func scanAlert(r db.Scanner) (Alert, error) {
 
 // Alert returns one alert.
 func (s *Store) Alert(ctx context.Context, id int64) (Alert, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.rule_id, r.scope, r.measure, r.window_minutes, r.min_responses, r.threshold,
-		a.centre_id, c.code, c.name, a.subject_id, a.status, a.measure_at_open, a.responses_at_open, a.measure_now, a.opened_at,
-		a.acknowledged_at, COALESCE(u.name, ''), a.cause, a.closed_at
-		FROM alerts a JOIN alert_rules r ON r.id = a.rule_id JOIN centres c ON c.id = a.centre_id LEFT JOIN users u ON u.id = a.acknowledged_by
-		WHERE a.id = $1`, id)
+	rows, err := s.db.QueryContext(ctx, alertSelect+` WHERE a.id = $1`, id)
 	list, err := db.Collect(rows, err, scanAlert)
 	if err != nil {
 		return Alert{}, err

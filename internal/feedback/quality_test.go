@@ -184,7 +184,7 @@ func TestMeasures(t *testing.T) {
 		if c1.ID != f.counters[0].ID || c1.Responses() != 4 || c1.CSAT() != 75 || int(c1.Index()*10) != 666 || c1.Suspect != 1 {
 			t.Errorf("counter 1: %+v CSAT %v index %v", c1, c1.CSAT(), c1.Index())
 		}
-		if c2.Responses() != 2 || c2.CSAT() != 0 || int(c2.Index()*10) != 333 || c2.Name != "Counter 2" && c2.Name == "" {
+		if c2.Responses() != 2 || c2.CSAT() != 0 || int(c2.Index()*10) != 333 || c2.Name != "Counter 2" {
 			t.Errorf("counter 2: %+v", c2)
 		}
 		if c1.AvgWait() != 3*time.Minute || c1.AvgService() != 4*time.Minute {
