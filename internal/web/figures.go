@@ -42,11 +42,11 @@ func (s *Server) centreFigures(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	services, err := s.serviceIndex(ctx)
+	dir, err := s.charters.Directory(ctx)
 	if err != nil {
 		return err
 	}
-	p := figuresPage{Centre: c, Window: win, Total: figures{total}, Services: serviceRows(byService, services, info(r).lang, 0),
+	p := figuresPage{Centre: c, Window: win, Total: figures{total}, Services: serviceRows(byService, dir, info(r).lang, 0),
 		Categories: complaints.Categories, Words: complaintWords, AnsweredInTimePct: -1}
 	if p.Complaints, err = s.complaints.Stats(ctx, c.ID, win.From); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"math"
 	"net/http"
 	"net/url"
@@ -59,29 +58,11 @@ func (s *Server) qualityWindow(r *http.Request) (feedback.Window, error) {
 	return feedback.WindowNamed(r.URL.Query().Get("window"), s.now())
 }
 
-// serviceIndex maps each service's ID to the service, for names in the reader's language and the
-// agency that owns it.
-func (s *Server) serviceIndex(ctx context.Context) (map[int64]charter.Service, error) {
-	out := map[int64]charter.Service{}
-	for offset := 0; ; offset += 500 {
-		page, err := s.charters.Services(ctx, charter.ServiceFilter{Limit: 500, Offset: offset})
-		if err != nil {
-			return nil, err
-		}
-		for _, sv := range page.Services {
-			out[sv.ID] = sv
-		}
-		if len(page.Services) < 500 {
-			return out, nil
-		}
-	}
-}
-
 // serviceRows turns service measures into rows named in lang, keeping those agency owns (0: all).
-func serviceRows(list []feedback.Measure, services map[int64]charter.Service, lang string, agency int64) []qualityRow {
+func serviceRows(list []feedback.Measure, dir *charter.Directory, lang string, agency int64) []qualityRow {
 	var out []qualityRow
 	for _, m := range list {
-		sv, ok := services[m.ID]
+		sv, ok := dir.ServiceByID(m.ID)
 		if agency != 0 && (!ok || sv.AgencyID != agency) {
 			continue
 		}
@@ -121,7 +102,7 @@ func (s *Server) qualityNational(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	services, err := s.serviceIndex(ctx)
+	dir, err := s.charters.Directory(ctx)
 	if err != nil {
 		return err
 	}
@@ -146,17 +127,14 @@ func (s *Server) qualityNational(w http.ResponseWriter, r *http.Request) error {
 				p.Agencies = rows([]feedback.Measure{m})
 			}
 		}
-		p.Services = serviceRows(byService, services, lang, u.AgencyID)
+		p.Services = serviceRows(byService, dir, lang, u.AgencyID)
 		atCentres, err := s.feedback.AgencyByCentre(ctx, u.AgencyID, win)
 		if err != nil {
 			return err
 		}
-		centres, err := s.centresByID(ctx)
-		if err != nil {
-			return err
-		}
 		for _, m := range atCentres {
-			p.Centres = append(p.Centres, qualityRow{ID: m.ID, Name: m.Name, Code: centres[m.ID].Code, figures: figures{m.Counts}})
+			c, _ := dir.CentreByID(m.ID)
+			p.Centres = append(p.Centres, qualityRow{ID: m.ID, Name: m.Name, Code: c.Code, figures: figures{m.Counts}})
 		}
 		s.render(w, r, http.StatusOK, "staff_quality", "Quality", p)
 		return nil
@@ -167,7 +145,7 @@ func (s *Server) qualityNational(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Total = figures{total}
 	p.Agencies = rows(byAgency)
-	p.Services = serviceRows(byService, services, lang, 0)
+	p.Services = serviceRows(byService, dir, lang, 0)
 	byCentre, err := s.feedback.Measures(ctx, feedback.DimCentre, 0, win)
 	if err != nil {
 		return err
@@ -176,35 +154,19 @@ func (s *Server) qualityNational(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	centres, err := s.centresByID(ctx)
-	if err != nil {
-		return err
-	}
 	shown := map[int64]bool{}
 	for _, m := range byCentre {
-		p.Centres = append(p.Centres, qualityRow{ID: m.ID, Name: m.Name, Code: centres[m.ID].Code, Alerts: live[m.ID], figures: figures{m.Counts}})
+		c, _ := dir.CentreByID(m.ID)
+		p.Centres = append(p.Centres, qualityRow{ID: m.ID, Name: m.Name, Code: c.Code, Alerts: live[m.ID], figures: figures{m.Counts}})
 		shown[m.ID] = true
 	}
 	// Centres with live alerts but no ratings in the window (an alert from before midnight) show too.
 	for id, n := range live {
 		p.LiveAlerts += n
-		if c := centres[id]; !shown[id] {
+		if c, _ := dir.CentreByID(id); !shown[id] {
 			p.Centres = append(p.Centres, qualityRow{ID: id, Name: c.Name, Code: c.Code, Alerts: n})
 		}
 	}
 	s.render(w, r, http.StatusOK, "staff_quality", "Quality", p)
 	return nil
-}
-
-// centresByID maps each centre's ID to the centre, for names and links.
-func (s *Server) centresByID(ctx context.Context) (map[int64]charter.Centre, error) {
-	centres, err := s.charters.Centres(ctx, charter.CentreFilter{})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]charter.Centre, len(centres))
-	for _, c := range centres {
-		out[c.ID] = c
-	}
-	return out, nil
 }

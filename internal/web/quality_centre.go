@@ -66,7 +66,7 @@ func (s *Server) qualityCentre(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	services, err := s.serviceIndex(ctx)
+	dir, err := s.charters.Directory(ctx)
 	if err != nil {
 		return err
 	}
@@ -91,11 +91,11 @@ func (s *Server) qualityCentre(w http.ResponseWriter, r *http.Request) error {
 				p.Agencies = rows([]feedback.Measure{m})
 			}
 		}
-		p.Services = serviceRows(byService, services, lang, u.AgencyID)
+		p.Services = serviceRows(byService, dir, lang, u.AgencyID)
 		s.render(w, r, http.StatusOK, "staff_quality_centre", "Quality", p)
 		return nil
 	}
-	p.Services = serviceRows(byService, services, lang, 0)
+	p.Services = serviceRows(byService, dir, lang, 0)
 	p.Agencies = rows(byAgency)
 	total, err := s.feedback.Total(ctx, c.ID, win)
 	if err != nil {
