@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/huduma-ke/huduma/internal/audit"
@@ -173,6 +174,9 @@ func feedbackBench(ctx context.Context, o feedbackOptions) error {
 	if err := a.db.QueryRowContext(ctx, `SELECT id FROM centres WHERE code = 'HC-GPO'`).Scan(&gpo); err != nil {
 		return err
 	}
+	// Each visit the benchmark finishes needs a ticket number of its own, across runs too.
+	var visits atomic.Int64
+	visits.Store(time.Now().UnixMicro())
 	var tablets []counterInfo
 	for _, c := range counters {
 		if c.centre == gpo && len(tablets) < o.Tablets {
@@ -183,12 +187,12 @@ func feedbackBench(ctx context.Context, o feedbackOptions) error {
 		return fmt.Errorf("the GPO centre has %d counters; %d tablets asked for", len(tablets), o.Tablets)
 	}
 	fmt.Fprintf(o.Log, "%d tablets pressing at once every %s for %s...\n", o.Tablets, o.Every, o.Duration)
-	press, err := pressPhase(ctx, a.db, fb, tablets, offers[gpo], o.Duration, o.Every)
+	press, err := pressPhase(ctx, a.db, fb, &visits, tablets, offers[gpo], o.Duration, o.Every)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(o.Log, "%d tablets pressing flat out for %s...\n", o.Tablets, o.Duration)
-	flat, err := pressPhase(ctx, a.db, fb, tablets, offers[gpo], o.Duration, 0)
+	flat, err := pressPhase(ctx, a.db, fb, &visits, tablets, offers[gpo], o.Duration, 0)
 	if err != nil {
 		return err
 	}
@@ -210,7 +214,7 @@ func feedbackBench(ctx context.Context, o feedbackOptions) error {
 			continue
 		}
 		tripped++
-		took, err := tripAlert(ctx, a.db, fb, c, offers[c.centre])
+		took, err := tripAlert(ctx, a.db, fb, &visits, c, offers[c.centre])
 		if err != nil {
 			return err
 		}
@@ -424,21 +428,9 @@ func finishVisit(ctx context.Context, d *db.DB, c counterInfo, of offer, n int64
 	return err
 }
 
-var visitSeq struct {
-	sync.Mutex
-	n int64
-}
-
-func nextVisit() int64 {
-	visitSeq.Lock()
-	defer visitSeq.Unlock()
-	visitSeq.n++
-	return time.Now().UnixNano()/1000 + visitSeq.n
-}
-
 // pressPhase has every tablet press for dur: together, at the start of each round of every
 // (the target's "16 tablets pressing at once"), or flat out when every is 0 (capacity).
-func pressPhase(ctx context.Context, d *db.DB, fb *feedback.Store, tablets []counterInfo, offers []offer, dur, every time.Duration) (series, error) {
+func pressPhase(ctx context.Context, d *db.DB, fb *feedback.Store, visits *atomic.Int64, tablets []counterInfo, offers []offer, dur, every time.Duration) (series, error) {
 	devices := make([]feedback.Device, len(tablets))
 	for i, c := range tablets {
 		dev, key, err := fb.AddDevice(ctx, audit.Actor{Name: "huduma-load"}, c.id, "load tablet")
@@ -464,7 +456,7 @@ func pressPhase(ctx context.Context, d *db.DB, fb *feedback.Store, tablets []cou
 			gate.Wait()
 			var lat []time.Duration
 			for k := 0; time.Now().Before(deadline) && ctx.Err() == nil; k++ {
-				if err := finishVisit(ctx, d, tablets[i], offers[k%len(offers)], nextVisit()); err != nil {
+				if err := finishVisit(ctx, d, tablets[i], offers[k%len(offers)], visits.Add(1)); err != nil {
 					mu.Lock()
 					firstErr = cmpErr(firstErr, err)
 					mu.Unlock()
@@ -512,7 +504,7 @@ func cmpErr(first, err error) error {
 
 // tripAlert makes the fourth response at a counter within 15 minutes, three of them unhappy, and
 // times the last press to its alert (the watcher evaluates; this polls every 2 ms).
-func tripAlert(ctx context.Context, d *db.DB, fb *feedback.Store, c counterInfo, offers []offer) (time.Duration, error) {
+func tripAlert(ctx context.Context, d *db.DB, fb *feedback.Store, visits *atomic.Int64, c counterInfo, offers []offer) (time.Duration, error) {
 	dev, key, err := fb.AddDevice(ctx, audit.Actor{Name: "huduma-load"}, c.id, "load alert tablet")
 	if err != nil {
 		return 0, err
@@ -527,7 +519,7 @@ func tripAlert(ctx context.Context, d *db.DB, fb *feedback.Store, c counterInfo,
 	}
 	var t0 time.Time
 	for k, score := range []int{1, 4, 1, 1} {
-		if err := finishVisit(ctx, d, c, offers[0], nextVisit()); err != nil {
+		if err := finishVisit(ctx, d, c, offers[0], visits.Add(1)); err != nil {
 			return 0, err
 		}
 		t0 = time.Now()

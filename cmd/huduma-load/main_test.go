@@ -112,3 +112,28 @@ func TestBenchOnSQLite(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedbackOnSQLite seeds a few thousand ratings and runs every phase of the feedback
+// benchmark briefly, twice on one database (a second run must find its own visits and counters
+// without a live alert): every press joins its visit (the phase fails otherwise), every alert
+// opens, and the report has its rows. (No timing is asserted.)
+func TestFeedbackOnSQLite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server and presses tablets for a few seconds")
+	}
+	path := filepath.Join(t.TempDir(), "feedback.db")
+	for run1 := range 2 {
+		var out, errs bytes.Buffer
+		err := run(context.Background(), []string{"feedback", "--sqlite", path, "--ratings", "3000", "--duration", "500ms",
+			"--tablets", "4", "--pages", "2", "--alerts", "2"}, func(string) string { return "" }, &out, &errs)
+		if err != nil {
+			t.Fatalf("run %d: %v\n%s", run1+1, err, errs.String())
+		}
+		for _, row := range []string{"| press: 4 tablets at once", "| press: 4 tablets flat out", "| press → alert open | 2 |",
+			"| national page, 30d | 2 |", "Targets:"} {
+			if !strings.Contains(out.String(), row) {
+				t.Errorf("run %d: no %q in\n%s", run1+1, row, out.String())
+			}
+		}
+	}
+}
