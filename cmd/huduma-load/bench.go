@@ -357,10 +357,9 @@ type sampler struct {
 	stop chan struct{}
 	done chan struct{}
 
-	heapPeak             uint64
-	self0, machine0      float64
-	pgStart, pgLast      map[string]float64
-	self, machine, total float64
+	heapPeak        uint64
+	self0, machine0 float64
+	pgStart, pgLast map[string]float64
 }
 
 func startSampler() *sampler {

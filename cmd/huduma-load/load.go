@@ -639,7 +639,6 @@ type worker struct {
 	cur   createdReq // the request being moved along, for status clients
 	path  []statusStep
 	next  int
-	phone []string // phones of requests this client lodged
 	inbox int
 }
 

@@ -181,9 +181,9 @@ func (s *Store) Evaluate(ctx context.Context, centreID int64) (opened, closed in
 	}
 	type closing struct {
 		live
-		reason, rule string
-		measure      int
-		responses    int64
+		reason    string
+		measure   int
+		responses int64
 	}
 	var opens []opening
 	var closes []closing

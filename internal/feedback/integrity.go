@@ -108,7 +108,6 @@ type visit struct {
 	counterOnly                   bool
 	rankAt, queuedAt              time.Time
 	calledAt, doneAt              time.Time
-	outcome                       string
 }
 
 func (s *Store) shortServices(ctx context.Context, centreID int64, w Window) ([]Signal, error) {

@@ -38,8 +38,6 @@ type timerPayload struct {
 	Step      int       `json:"step,omitempty"`
 }
 
-func timerPrefix(id int64) string { return fmt.Sprintf("sla:%d:", id) }
-
 // timerKeys are the keys of request id's SLA jobs for the deadline due.
 func timerKeys(id int64, due time.Time) []string {
 	stamp := due.Unix()

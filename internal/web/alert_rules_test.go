@@ -66,9 +66,9 @@ func TestManagerSetsAlertRules(t *testing.T) {
 			t.Fatal("a refused rule was written")
 		}
 		form.Set("threshold", "abc")
-		if res, body = manager.submit("/staff/alerts/rules", form); res.StatusCode != http.StatusUnprocessableEntity {
-			t.Errorf("a threshold that is no number: %d", res.StatusCode)
-		}
+		res, body = manager.submit("/staff/alerts/rules", form)
+		wantStatus(t, res, body, http.StatusUnprocessableEntity)
+		wantContains(t, body, "Give a threshold from 1 to 100.")
 		// An unhappy share for the day so far: only the index measures the day.
 		form.Set("threshold", "30")
 		form.Set("window_minutes", "0")

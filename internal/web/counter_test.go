@@ -102,11 +102,11 @@ func TestCentreMonitor(t *testing.T) {
 			t.Fatal(err)
 		}
 		manager := h.as("gpo.manager")
-		res, body := manager.get("/staff/queue")
+		res, _ := manager.get("/staff/queue")
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/staff/queue/HC-GPO" {
 			t.Fatalf("monitor home: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
-		res, body = manager.get("/staff/queue/HC-GPO")
+		res, body := manager.get("/staff/queue/HC-GPO")
 		wantStatus(t, res, body, http.StatusOK)
 		wantContains(t, body, "1</strong> people waiting", "Nobody called yet today.", "No counter is open")
 		nrb, _ := h.charters.ServiceByCode(ctx, "NRB-01")
