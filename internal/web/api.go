@@ -84,8 +84,7 @@ func (s *Server) apiAgencies(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range list {
 		out = append(out, apiAgency{a.Code, a.Name, a.NameSw, a.Kind, a.County, a.Email, a.Phone, a.Address, a.Demo})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"agencies": out})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]any{"agencies": out})
 }
 
 func (s *Server) apiCentres(w http.ResponseWriter, r *http.Request) error {
@@ -98,8 +97,7 @@ func (s *Server) apiCentres(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range list {
 		out = append(out, apiCentre{c.Code, c.Name, c.Kind, c.County, c.Address, c.Counters, c.AgencyCode, c.ServiceCount, c.Demo})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"centres": out})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]any{"centres": out})
 }
 
 func (s *Server) apiServices(w http.ResponseWriter, r *http.Request) error {
@@ -135,8 +133,7 @@ func (s *Server) apiServices(w http.ResponseWriter, r *http.Request) error {
 	for _, sv := range page.Services {
 		out = append(out, toAPIService(sv))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"services": out, "total": page.Total, "limit": page.Limit, "offset": page.Offset})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]any{"services": out, "total": page.Total, "limit": page.Limit, "offset": page.Offset})
 }
 
 func (s *Server) apiService(w http.ResponseWriter, r *http.Request) error {
@@ -152,8 +149,7 @@ func (s *Server) apiService(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range centres {
 		codes = append(codes, c.Code)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"service": toAPIService(sv), "centres": codes})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]any{"service": toAPIService(sv), "centres": codes})
 }
 
 // apiServiceDue answers "if I ask now (or at ?from=), when is this service due?" using the
@@ -194,9 +190,8 @@ func (s *Server) apiServiceDue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"service": sv.Code, "from": from.In(cal.Location()).Format(time.RFC3339),
+	return writeJSON(w, http.StatusOK, map[string]any{"service": sv.Code, "from": from.In(cal.Location()).Format(time.RFC3339),
 		"within": span.String(), "due": cal.Due(from, span).Format(time.RFC3339)})
-	return nil
 }
 
 // jsonLimit is how large a JSON body the API reads: a complaint's or a ticket's fits in a few KB.

@@ -91,8 +91,7 @@ func (s *Server) apiCreateComplaint(w http.ResponseWriter, r *http.Request) erro
 	if c.New {
 		out["tracking_url"] = s.complaints.TrackingURL(c.Complaint.Reference, c.TrackingKey)
 	}
-	writeCreated(w, c.New, "/api/v1/complaints/"+c.Complaint.Reference, out)
-	return nil
+	return writeCreated(w, c.New, "/api/v1/complaints/"+c.Complaint.Reference, out)
 }
 
 // apiGetComplaint follows a complaint by reference: its status and public history. Bribe reports
@@ -120,6 +119,5 @@ func (s *Server) apiGetComplaint(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range events {
 		list = append(list, apiEvent{e.At, e.Kind, e.Body})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"complaint": s.toAPIComplaint(c), "events": list})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]any{"complaint": s.toAPIComplaint(c), "events": list})
 }

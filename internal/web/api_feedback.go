@@ -45,6 +45,5 @@ func (s *Server) apiFeedback(w http.ResponseWriter, r *http.Request) error {
 		Reference string    `json:"request_reference,omitempty"`
 		At        time.Time `json:"at"`
 	}{rt.ID, rt.Score, rt.Reason, rt.TicketID, in.Reference, rt.At}
-	writeJSON(w, http.StatusCreated, map[string]any{"feedback": out})
-	return nil
+	return writeJSON(w, http.StatusCreated, map[string]any{"feedback": out})
 }

@@ -84,8 +84,7 @@ func (s *Server) apiIssueTicket(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/tickets/"+strconv.FormatInt(is.Ticket.ID, 10))
-	writeJSON(w, http.StatusCreated, map[string]any{"ticket": toAPITicket(is.Ticket), "estimate": toAPIEstimate(is.Estimate)})
-	return nil
+	return writeJSON(w, http.StatusCreated, map[string]any{"ticket": toAPITicket(is.Ticket), "estimate": toAPIEstimate(is.Estimate)})
 }
 
 // apiGetTicket: GET /api/v1/tickets/{id}, with its place in line while it waits.
@@ -102,8 +101,7 @@ func (s *Server) apiGetTicket(w http.ResponseWriter, r *http.Request) error {
 	if t.Status == queue.Waiting {
 		out["estimate"] = toAPIEstimate(e)
 	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) ticketParam(r *http.Request) (queue.Ticket, error) {
@@ -185,8 +183,7 @@ func (s *Server) apiCentreQueue(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range calls {
 		out.Calls = append(out.Calls, call{ID: c.ID, Number: c.Number, Counter: c.CounterNumber, Kind: c.Kind, At: c.At})
 	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // counterOfficer is the officer signed in at the counter of the path, acting through an API key.
@@ -214,8 +211,7 @@ func (s *Server) apiCallNext(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ticket": toAPITicket(t)})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]any{"ticket": toAPITicket(t)})
 }
 
 // apiCompleteTicket: POST /api/v1/tickets/{id}/complete {"outcome": "served" | "not_served"}.
@@ -248,6 +244,5 @@ func (s *Server) apiCompleteTicket(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ticket": toAPITicket(done)})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]any{"ticket": toAPITicket(done)})
 }

@@ -110,8 +110,7 @@ func (s *Server) apiCreateRequest(w http.ResponseWriter, r *http.Request) error 
 	if c.New {
 		out["tracking_url"] = s.requests.TrackingURL(c.Request.Reference, c.TrackingKey)
 	}
-	writeCreated(w, c.New, "/api/v1/requests/"+c.Request.Reference, out)
-	return nil
+	return writeCreated(w, c.New, "/api/v1/requests/"+c.Request.Reference, out)
 }
 
 func (s *Server) apiGetRequest(w http.ResponseWriter, r *http.Request) error {
@@ -136,8 +135,7 @@ func (s *Server) apiGetRequest(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range events {
 		list = append(list, apiEvent{e.At, e.Kind, e.Body})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"request": s.toAPIRequest(req), "events": list})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]any{"request": s.toAPIRequest(req), "events": list})
 }
 
 func (s *Server) apiListRequests(w http.ResponseWriter, r *http.Request) error {
@@ -173,8 +171,7 @@ func (s *Server) apiListRequests(w http.ResponseWriter, r *http.Request) error {
 	for _, req := range page.Requests {
 		out = append(out, s.toAPIRequest(req))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"requests": out, "total": page.Total, "total_capped": page.Capped, "limit": page.Limit, "offset": page.Offset})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]any{"requests": out, "total": page.Total, "total_capped": page.Capped, "limit": page.Limit, "offset": page.Offset})
 }
 
 func intParam(v string, def, lo, hi int, name string) (int, error) {

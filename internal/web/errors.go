@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -36,6 +38,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, api bool, err erro
 	if status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	dropSuccessHeaders(w)
 	ri := info(r)
 	msg, args := apperr.MessageOf(err)
 	text := s.tr.T(ri.lang, msg, args...)
@@ -48,7 +51,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, api bool, err erro
 			}
 			body["fields"] = fields
 		}
-		writeJSON(w, status, map[string]any{"error": body})
+		if err := writeJSON(w, status, map[string]any{"error": body}); err != nil {
+			s.log.ErrorContext(r.Context(), "API error response", "err", err)
+			writeRaw(w, http.StatusInternalServerError, "application/json; charset=utf-8", []byte(`{"error": {"code": "internal", "message": "`+apperr.GenericMessage+`"}}`+"\n"))
+		}
 		return
 	}
 	if code == apperr.Unauthorised && r.Method == http.MethodGet {
@@ -68,17 +74,53 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 func isNotFound(err error) bool { return apperr.Is(err, apperr.NotFound) }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
+// writeJSON answers with v as JSON. It encodes the whole body before it writes the status, so
+// that a value the encoder refuses (a NaN, say) is an error the caller returns — a 500 in the
+// route's error format — and never a 200 with an empty or half-written body. When it fails it
+// has written nothing. Every caller must return its error (TestWriterErrorsAreReturned).
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := encodeJSON(v)
+	if err != nil {
+		return err
+	}
+	writeRaw(w, status, "application/json; charset=utf-8", b)
+	return nil
+}
+
+// encodeJSON is the API's JSON: indented, with a final newline.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encode the JSON answer: %w", err) // no code: Internal, a 500
+	}
+	return buf.Bytes(), nil
+}
+
+// writeRaw writes a body already encoded in full. A failed write is the client gone: there is
+// nobody left to tell.
+func writeRaw(w http.ResponseWriter, status int, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// dropSuccessHeaders takes back the headers a handler set for a success it then failed to send,
+// so that an error answer never claims a Location or a replay.
+func dropSuccessHeaders(w http.ResponseWriter) {
+	w.Header().Del("Location")
+	w.Header().Del("Idempotent-Replayed")
 }
 
 // writeCreated answers an API create: 201 with the new record's Location, or — a retry with the
-// same Idempotency-Key that found the first record — 200 with Idempotent-Replayed: true.
-func writeCreated(w http.ResponseWriter, fresh bool, location string, body any) {
+// same Idempotency-Key that found the first record — 200 with Idempotent-Replayed: true. Like
+// writeJSON it encodes first and writes nothing when that fails.
+func writeCreated(w http.ResponseWriter, fresh bool, location string, body any) error {
+	b, err := encodeJSON(body)
+	if err != nil {
+		return err
+	}
 	status := http.StatusCreated
 	if fresh {
 		w.Header().Set("Location", location)
@@ -86,7 +128,8 @@ func writeCreated(w http.ResponseWriter, fresh bool, location string, body any) 
 		status = http.StatusOK
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	writeJSON(w, status, body)
+	writeRaw(w, status, "application/json; charset=utf-8", b)
+	return nil
 }
 
 // refusal turns a coded refusal into a translated sentence (ok false: a real failure).

@@ -34,6 +34,7 @@ type harness struct {
 	t        *testing.T
 	d        *db.DB
 	srv      *httptest.Server
+	web      *web.Server
 	charters *charter.Store
 	requests *requests.Store
 	queue    *queue.Store
@@ -59,6 +60,7 @@ func newHarness(t *testing.T, d *db.DB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.web = s
 	h.srv = httptest.NewServer(s)
 	t.Cleanup(h.srv.Close)
 	return h

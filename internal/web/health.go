@@ -12,9 +12,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	defer cancel()
 	if err := s.db.PingContext(ctx); err != nil {
 		s.log.Error("health check: database", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "not answering"})
-		return nil
+		return writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "not answering"})
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.db.Engine), "version": s.cfg.Version})
-	return nil
+	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.db.Engine), "version": s.cfg.Version})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -94,20 +95,18 @@ func (l o311List[T]) MarshalJSON() ([]byte, error) {
 	return json.Marshal(l.Items)
 }
 
-// o311Write writes v as JSON or XML (UTF-8, with the XML declaration the spec asks for).
+// o311Write writes v as JSON or XML (UTF-8, with the XML declaration the spec asks for). Like
+// writeJSON it encodes the whole body before writing the status, and writes nothing when the
+// encoder refuses v: the handler returns the error and open311() answers 500 in the spec's format.
 func o311Write(w http.ResponseWriter, status int, format string, v any) error {
 	if format != o311XML {
-		writeJSON(w, status, v)
-		return nil
+		return writeJSON(w, status, v)
 	}
 	b, err := xml.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return err
+		return fmt.Errorf("encode the XML answer: %w", err)
 	}
-	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(xml.Header))
-	_, _ = w.Write(append(b, '\n'))
+	writeRaw(w, status, "text/xml; charset=utf-8", append(append([]byte(xml.Header), b...), '\n'))
 	return nil
 }
 
@@ -159,8 +158,18 @@ func (s *Server) o311Fail(w http.ResponseWriter, r *http.Request, format string,
 		msg, args := apperr.MessageOf(err)
 		list = []o311Error{{Code: status, Description: s.tr.T(lang, msg, args...)}}
 	}
+	dropSuccessHeaders(w)
 	if err := o311Write(w, status, format, o311Of("errors", list)); err != nil {
+		// Descriptions are plain strings and always encode; if one ever does not, still answer
+		// in the spec's format rather than with nothing.
 		s.log.ErrorContext(r.Context(), "open311 error response", "err", err)
+		if format == o311XML {
+			writeRaw(w, http.StatusInternalServerError, "text/xml; charset=utf-8", []byte(xml.Header+
+				"<errors>\n  <error>\n    <code>500</code>\n    <description>"+apperr.GenericMessage+"</description>\n  </error>\n</errors>\n"))
+		} else {
+			writeRaw(w, http.StatusInternalServerError, "application/json; charset=utf-8",
+				[]byte(`[{"code": 500, "description": "`+apperr.GenericMessage+`"}]`+"\n"))
+		}
 	}
 }
 
