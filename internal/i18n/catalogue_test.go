@@ -122,6 +122,14 @@ func templateKeys(name, text string) ([]string, error) {
 					out = append(out, s.Text)
 				}
 			}
+			// {{plural .N "%d x found" "%d xs found"}}: both forms are keys.
+			if len(c.Args) >= 4 && isIdent(c.Args[0], "plural") {
+				for _, a := range c.Args[2:4] {
+					if s, ok := a.(*parse.StringNode); ok {
+						out = append(out, s.Text)
+					}
+				}
+			}
 			// {{"x" | t}}: the previous command's value is t's argument.
 			if i > 0 && len(c.Args) == 1 && isIdent(c.Args[0], "t") {
 				if prev := p.Cmds[i-1]; len(prev.Args) == 1 {
@@ -192,6 +200,8 @@ const templateStringLit = "\"(?:[^\"\\\\\\n]|\\\\.)*\"|`[^`]*`"
 var (
 	templateAction = regexp.MustCompile(`(?s)\{\{-?(.*?)-?\}\}`)
 	templateTCall  = regexp.MustCompile(`(?:^|[\s(|])t\s+(` + templateStringLit + `)`)
+	// plural COUNT "one" "other": the count is a field, a variable or a parenthesised call.
+	templatePluralCall = regexp.MustCompile(`(?:^|[\s(|])plural\s+(?:[$.\w]+|\([^)]*\))\s+(` + templateStringLit + `)\s+(` + templateStringLit + `)`)
 )
 
 // templateKeysLexical is the fallback for a template that does not parse: t followed by a string
@@ -202,6 +212,13 @@ func templateKeysLexical(text string) []string {
 		for _, c := range templateTCall.FindAllStringSubmatch(m[1], -1) {
 			if s, err := strconv.Unquote(c[1]); err == nil {
 				out = append(out, s)
+			}
+		}
+		for _, c := range templatePluralCall.FindAllStringSubmatch(m[1], -1) {
+			for _, lit := range c[1:] {
+				if s, err := strconv.Unquote(lit); err == nil {
+					out = append(out, s)
+				}
 			}
 		}
 	}
@@ -559,6 +576,10 @@ func (c *goCollector) direct(n ast.Node, st stack) {
 			c.addExpr(n.Args[2], st, "apperr.Wrap")
 		case qual != "" && name == "T" && len(n.Args) >= 2:
 			c.addExpr(n.Args[1], st, "T")
+		case qual != "" && name == "Plural" && len(n.Args) >= 4:
+			// tr.Plural(lang, n, one, other): each form is a key of its own.
+			c.addExpr(n.Args[2], st, "Plural one")
+			c.addExpr(n.Args[3], st, "Plural other")
 		case (qual == "audit" || (c.p.name == "audit" && qual == "")) && name == "Record" && len(n.Args) >= 6:
 			c.addExpr(n.Args[4], st, "audit action")
 			c.addExpr(n.Args[5], st, "audit entity")
@@ -832,16 +853,18 @@ func TestCatalogueFile(t *testing.T) {
 // TestCollectorsFindKnownKeys guards the collectors themselves against silently finding nothing.
 func TestCollectorsFindKnownKeys(t *testing.T) {
 	got, err := templateKeys("x", `{{define "content"}}{{t "A \"quoted\" word"}} {{if .X}}{{template "ferr" (t "Inner")}}{{end}}`+
-		"{{t `raw`}} {{t \"Page %d of %d\" .Page .Pages}} {{\"Piped\" | t}} {{t .Kind}}{{end}}")
+		"{{t `raw`}} {{t \"Page %d of %d\" .Page .Pages}} {{\"Piped\" | t}} {{t .Kind}}"+
+		`{{plural (len .List) "%d thing" "%d things"}}{{end}}`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{`A "quoted" word`, "Inner", "raw", "Page %d of %d", "Piped"}
+	want := []string{`A "quoted" word`, "Inner", "raw", "Page %d of %d", "Piped", "%d thing", "%d things"}
 	if !slices.Equal(got, want) {
 		t.Errorf("templateKeys = %q, want %q", got, want)
 	}
-	lex := templateKeysLexical(`{{t "A \"quoted\" word"}} {{template "ferr" (t "Inner")}} {{t .Kind}} {{ t "Page %d" .N }} {{at "no"}}`)
-	if want := []string{`A "quoted" word`, "Inner", "Page %d"}; !slices.Equal(lex, want) {
+	lex := templateKeysLexical(`{{t "A \"quoted\" word"}} {{template "ferr" (t "Inner")}} {{t .Kind}} {{ t "Page %d" .N }} {{at "no"}}` +
+		`{{plural .N "%d one" "%d many"}}`)
+	if want := []string{`A "quoted" word`, "Inner", "Page %d", "%d one", "%d many"}; !slices.Equal(lex, want) {
 		t.Errorf("templateKeysLexical = %q, want %q", lex, want)
 	}
 	keys := collectKeys(t)
@@ -856,12 +879,13 @@ func TestCollectorsFindKnownKeys(t *testing.T) {
 		"That already exists.",                                // apperr.Wrap
 		"Wrong username or password.",                         // s.tr.T
 		"Within %d working days",                              // tr.T
-		"Free",                                                // the t closure in templateFuncs
-		"Staff sign-in",                                       // s.render title
-		"That username is taken.",                             // apperr.Error Message from a local
-		"An agency with this code already exists.",            // conflictField's msg parameter
-		"Please correct the highlighted fields.",              // apperr.InvalidFields
-		"ministry", "huduma_centre", "ussd",                   // charter kinds and channels
+		"within %d minute", "within %d minutes",               // both forms of s.tr.Plural
+		"Free",                    // the t closure in templateFuncs
+		"Staff sign-in",           // s.render title
+		"That username is taken.", // apperr.Error Message from a local
+		"An agency with this code already exists.", // conflictField's msg parameter
+		"Please correct the highlighted fields.",   // apperr.InvalidFields
+		"ministry", "huduma_centre", "ussd",        // charter kinds and channels
 		"sign_in", "centre_services", // audit words
 	} {
 		if _, ok := keys[k]; !ok {

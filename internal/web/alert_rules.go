@@ -51,14 +51,11 @@ func (s *Server) ruleWords(lang string, r feedback.Rule) string {
 	if r.Measure == feedback.MeasureIndex {
 		what = s.tr.T(lang, "Happiness index below %d", r.Threshold)
 	}
-	window := s.tr.T(lang, "within %d minutes", r.WindowMinutes)
+	window := s.tr.Plural(lang, r.WindowMinutes, "within %d minute", "within %d minutes")
 	if r.WindowMinutes == 0 {
 		window = s.tr.T(lang, "today")
 	}
-	responses := s.tr.T(lang, "with at least %d responses", r.MinResponses)
-	if r.MinResponses == 1 {
-		responses = s.tr.T(lang, "with at least 1 response")
-	}
+	responses := s.tr.Plural(lang, r.MinResponses, "with at least %d response", "with at least %d responses")
 	var where string
 	switch r.Scope {
 	case "counter":

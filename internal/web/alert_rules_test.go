@@ -158,7 +158,7 @@ func TestManagerSetsAlertRules(t *testing.T) {
 		// Switching off asks first, then closes the live alert.
 		res, body = manager.get(off + "?centre=HC-GPO")
 		wantStatus(t, res, body, http.StatusOK)
-		wantContains(t, body, words, "Its live alert closes now", fmt.Sprintf(`action="%s"`, active), `name="active" value="off"`)
+		wantContains(t, body, words, "Its 1 live alert closes now", fmt.Sprintf(`action="%s"`, active), `name="active" value="off"`)
 		res, body = manager.submit(active, url.Values{"active": {"off"}, "centre": {"HC-GPO"}})
 		wantStatus(t, res, body, http.StatusSeeOther)
 		if loc := res.Header.Get("Location"); loc != "/staff/alerts/rules?centre=HC-GPO&notice=saved" {

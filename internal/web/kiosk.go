@@ -431,9 +431,9 @@ func (s *Server) waitWords(lang string, e queue.Estimate) string {
 	}
 	switch {
 	case lo == 0:
-		return s.tr.T(lang, "up to about %d minutes", hi)
+		return s.tr.Plural(lang, hi, "up to about %d minute", "up to about %d minutes")
 	case lo >= hi:
-		return s.tr.T(lang, "about %d minutes", hi)
+		return s.tr.Plural(lang, hi, "about %d minute", "about %d minutes")
 	}
 	return s.tr.T(lang, "about %d–%d minutes", lo, hi)
 }

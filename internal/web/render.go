@@ -78,7 +78,8 @@ var displayZone = worktime.Default().Location()
 func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMap {
 	t := func(msg string, args ...any) string { return tr.T(lang, msg, args...) }
 	return template.FuncMap{
-		"t": t,
+		"t":      t,
+		"plural": tr.PluralFunc(lang),
 		"static": func(name string) (string, error) {
 			return as.url(name)
 		},
