@@ -12,8 +12,11 @@ import (
 type Code string
 
 const (
-	NotFound     Code = "not_found"
-	Invalid      Code = "invalid"
+	NotFound Code = "not_found"
+	Invalid  Code = "invalid"
+	// BadRequest is a request the server cannot take as asked, whatever the record: an unknown
+	// filter value, a control character in a field. It says which parameter is wrong.
+	BadRequest   Code = "bad_request"
 	Conflict     Code = "conflict"
 	Unauthorised Code = "unauthorised"
 	Forbidden    Code = "forbidden"

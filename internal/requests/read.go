@@ -107,6 +107,9 @@ func (s *Store) Track(ctx context.Context, ref, key, phone string) (Request, err
 	return r, nil
 }
 
+// SLAFilters are the SLA states a list can be narrowed to (Filter.SLA).
+var SLAFilters = []SLAState{OnTrack, AtRisk, Breached, Paused, NoSLA}
+
 // Filter narrows the staff inbox. Zero values mean "any".
 type Filter struct {
 	CentreID   int64

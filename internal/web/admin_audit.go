@@ -4,9 +4,14 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/huduma-ke/huduma/internal/audit"
+)
+
+// The entities and actions the audit trail's filters offer (and accept: another value is refused).
+var (
+	auditEntities = []string{"agency", "centre", "centre_services", "service", "charter", "holiday", "calendar", "user"}
+	auditActions  = []string{"create", "update", "delete", "sign_in", "sign_out"}
 )
 
 // auditLog lets admins and auditors browse and filter the audit trail. Agency admins and centre
@@ -17,13 +22,22 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	pageNo, _ := strconv.Atoi(q.Get("page"))
 	pageNo = max(pageNo, 1)
 	const size = 50
-	f := audit.Filter{Entity: q.Get("entity"), Action: q.Get("action"), Actor: q.Get("actor"), EntityID: q.Get("id"),
-		Limit: size, Offset: (pageNo - 1) * size}
-	if d, err := time.Parse("2006-01-02", q.Get("from")); err == nil {
-		f.From = d
+	f := audit.Filter{Actor: q.Get("actor"), EntityID: q.Get("id"), Limit: size, Offset: (pageNo - 1) * size}
+	var err error
+	if f.Entity, err = filterParam(q, "entity", auditEntities); err != nil {
+		return err
 	}
-	if d, err := time.Parse("2006-01-02", q.Get("to")); err == nil {
-		f.To = d.AddDate(0, 0, 1)
+	if f.Action, err = filterParam(q, "action", auditActions); err != nil {
+		return err
+	}
+	if f.From, err = dateParam(q, "from"); err != nil {
+		return err
+	}
+	if f.To, err = dateParam(q, "to"); err != nil {
+		return err
+	}
+	if !f.To.IsZero() {
+		f.To = f.To.AddDate(0, 0, 1)
 	}
 	if !u.SeesAllAudit() {
 		f.AgencyID, f.CentreID = u.AgencyID, u.CentreID
@@ -49,8 +63,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "admin_audit", "Audit trail", map[string]any{
 		"Entries": page.Entries, "Q": q, "Page": pageNo, "Prev": prev, "Next": next,
-		"Entities": []string{"agency", "centre", "centre_services", "service", "charter", "holiday", "calendar", "user"},
-		"Actions":  []string{"create", "update", "delete", "sign_in", "sign_out"},
+		"Entities": auditEntities, "Actions": auditActions,
 	})
 	return nil
 }

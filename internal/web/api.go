@@ -197,8 +197,8 @@ func (s *Server) apiServiceDue(w http.ResponseWriter, r *http.Request) error {
 // jsonLimit is how large a JSON body the API reads: a complaint's or a ticket's fits in a few KB.
 const jsonLimit = 16 << 10
 
-// decodeJSON reads a request's JSON body into v: one object, no unknown fields, at most limit
-// bytes; what is wrong is said in the error.
+// decodeJSON reads a request's JSON body into v: one object and nothing after it, no unknown
+// fields, at most limit bytes; what is wrong is said in the error.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
@@ -211,6 +211,11 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any, limit int64) erro
 			return apperr.New(apperr.Invalid, "Send the request as a JSON object.")
 		}
 		return apperr.New(apperr.Invalid, "The JSON could not be read: %s", err.Error())
+	}
+	// One object and nothing after it: `{...} {...}` or `{...}garbage` is a broken client, and
+	// taking the first part would store something the caller did not mean to send.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return apperr.New(apperr.Invalid, "Send one JSON object, with nothing after it.")
 	}
 	return nil
 }

@@ -142,7 +142,16 @@ func (s *Server) apiListRequests(w http.ResponseWriter, r *http.Request) error {
 	key := keyOf(r)
 	q := r.URL.Query()
 	var err error
-	f := requests.Filter{AgencyID: key.AgencyID, Status: requests.Status(q.Get("status")), SLA: requests.SLAState(q.Get("sla")), Channel: q.Get("channel")}
+	f := requests.Filter{AgencyID: key.AgencyID}
+	if f.Status, err = filterParam(q, "status", requests.Statuses); err != nil {
+		return err
+	}
+	if f.SLA, err = filterParam(q, "sla", requests.SLAFilters); err != nil {
+		return err
+	}
+	if f.Channel, err = filterParam(q, "channel", requests.Channels); err != nil {
+		return err
+	}
 	if f.Limit, err = intParam(q.Get("limit"), 25, 1, 200, "limit"); err != nil {
 		return err
 	}

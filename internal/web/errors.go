@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/huduma-ke/huduma/internal/apperr"
 )
@@ -17,6 +18,8 @@ func statusOf(code apperr.Code) int {
 		return http.StatusNotFound
 	case apperr.Invalid:
 		return http.StatusUnprocessableEntity
+	case apperr.BadRequest:
+		return http.StatusBadRequest
 	case apperr.Conflict:
 		return http.StatusConflict
 	case apperr.Unauthorised:
@@ -68,8 +71,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, api bool, err erro
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	api := len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/"
-	s.fail(w, r, api, apperr.New(apperr.NotFound, "There is no page at this address."))
+	s.fail(w, r, isAPIPath(r.URL.Path), apperr.New(apperr.NotFound, "There is no page at this address."))
+}
+
+// isAPIPath is true for the JSON API's addresses, whose errors are the API's JSON.
+func isAPIPath(path string) bool { return strings.HasPrefix(path, "/api/") }
+
+// crossOriginRefused answers a state-changing request sent from another site (Go's
+// CrossOriginProtection): the API's JSON error on the API, the error page elsewhere.
+func (s *Server) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, isAPIPath(r.URL.Path), apperr.New(apperr.Forbidden, "Requests sent from other sites are refused."))
 }
 
 func isNotFound(err error) bool { return apperr.Is(err, apperr.NotFound) }

@@ -65,6 +65,9 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := info(r)
+		if mustNotStore(rt, r, ri) {
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		err := func() error {
 			if rt.api && !s.api.allow(clientIP(r)) {
 				return apperr.New(apperr.RateLimited, "Too many requests. Please wait a moment and try again.")
@@ -107,6 +110,15 @@ func (s *Server) guard(rt route) http.Handler {
 			s.fail(w, r, rt.api, err)
 		}
 	})
+}
+
+// mustNotStore is true for answers that no browser cache or proxy may keep: everything behind a
+// permission (staff, admin, account pages and the API with a key), every page seen while signed in
+// (it carries the user's name), every answer to a form (it may carry a tracking link), and the
+// public pages that show one citizen's own record (ownRecordPages).
+func mustNotStore(rt route, r *http.Request, ri *request) bool {
+	return rt.perm != auth.Public || ri.user.ID != 0 || (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
+		ownRecordPages[rt.pattern]
 }
 
 // formCookie holds the token of public forms (double-submit: the form's hidden field must match

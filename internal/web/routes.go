@@ -226,6 +226,14 @@ func (s *Server) table() []route {
 	}
 }
 
+// ownRecordPages are the public pages that show one citizen's own record, opened by its secret
+// (or, for a complaint, the contact it was lodged with): like staff pages, never stored by a
+// browser's cache or a proxy (mustNotStore).
+var ownRecordPages = map[string]bool{
+	"GET /track/{ref}": true, "GET /rate/{ref}": true, "GET /tickets/{id}": true, "GET /appointments/{code}": true,
+	"GET /complaints/{ref}": true, "GET /devices/{id}": true,
+}
+
 func (s *Server) routes(reg *prometheus.Registry, callbacks map[string]http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	// Provider callbacks (SMS delivery reports): POST only, outside sessions and CSRF.
@@ -244,7 +252,9 @@ func (s *Server) routes(reg *prometheus.Registry, callbacks map[string]http.Hand
 	// Outermost first: recover, log, headers, cross-origin refusal, session.
 	var h http.Handler = mux
 	h = s.withSession(h)
-	h = http.NewCrossOriginProtection().Handler(h)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
+	h = cop.Handler(h)
 	h = securityHeaders(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)

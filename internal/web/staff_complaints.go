@@ -18,10 +18,19 @@ func (s *Server) complaintsInbox(w http.ResponseWriter, r *http.Request) error {
 	pageNo, _ := strconv.Atoi(q.Get("page"))
 	pageNo = max(pageNo, 1)
 	const size = 25
-	f := complaints.Filter{SeeIntegrity: u.IntegrityOfficer, Kind: q.Get("kind"), Category: q.Get("category"),
-		Status: complaints.Status(q.Get("status")), Overdue: q.Get("overdue") != "", Reference: q.Get("q"),
+	f := complaints.Filter{SeeIntegrity: u.IntegrityOfficer, Overdue: q.Get("overdue") != "", Reference: q.Get("q"),
 		OpenOnly: q.Get("status") == "" && q.Get("all") == "" && q.Get("kind") != complaints.KindCompliment,
 		Limit:    size, Offset: (pageNo - 1) * size}
+	var err error
+	if f.Kind, err = filterParam(q, "kind", []string{complaints.KindComplaint, complaints.KindCompliment}); err != nil {
+		return err
+	}
+	if f.Category, err = filterParam(q, "category", complaints.Categories); err != nil {
+		return err
+	}
+	if f.Status, err = filterParam(q, "status", complaints.Statuses); err != nil {
+		return err
+	}
 	switch u.Role {
 	case auth.NationalAdmin, auth.Auditor:
 		f.SeeCentre = true

@@ -18,8 +18,20 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	pageNo, _ := strconv.Atoi(q.Get("page"))
 	pageNo = max(pageNo, 1)
 	const size = 25
-	f := requests.Filter{Query: q.Get("q"), Channel: q.Get("channel"), SLA: requests.SLAState(q.Get("sla")), Status: requests.Status(q.Get("status")),
-		Limit: size, Offset: (pageNo - 1) * size, OpenOnly: q.Get("status") == "" && q.Get("all") == ""}
+	f := requests.Filter{Query: q.Get("q"), Limit: size, Offset: (pageNo - 1) * size, OpenOnly: q.Get("status") == "" && q.Get("all") == ""}
+	var err error
+	if f.Status, err = filterParam(q, "status", requests.Statuses); err != nil {
+		return err
+	}
+	if f.SLA, err = filterParam(q, "sla", requests.SLAFilters); err != nil {
+		return err
+	}
+	if f.Channel, err = filterParam(q, "channel", requests.Channels); err != nil {
+		return err
+	}
+	if _, err := filterParam(q, "who", []string{"me", "unassigned", "user"}); err != nil {
+		return err
+	}
 	switch u.Role {
 	case auth.Officer, auth.CentreManager:
 		f.CentreID = u.CentreID
@@ -32,7 +44,9 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	case "unassigned":
 		f.Unassigned = true
 	case "user":
-		f.AssigneeID, _ = strconv.ParseInt(q.Get("assignee"), 10, 64)
+		if f.AssigneeID, err = strconv.ParseInt(q.Get("assignee"), 10, 64); err != nil || f.AssigneeID <= 0 {
+			return apperr.New(apperr.BadRequest, "%s must be a whole number.", "assignee")
+		}
 	}
 	if q.Get("escalated") != "" {
 		f.Escalated = true
