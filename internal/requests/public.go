@@ -12,7 +12,8 @@ import (
 )
 
 // PublicRequest is a request as anyone may see it — the public Open311 feed shows these. It has
-// no citizen, and its free text (description, address, latest public note) has the citizen's own
+// no citizen; its description, address and coordinates only when it was lodged through Open311;
+// and its free text (description, address, latest public note) has the citizen's own
 // name, phone, e-mail and ID number taken out, together with anything that looks like a Kenyan
 // phone number or an e-mail address: the Data Protection Act forbids publishing them, and a
 // citizen often writes "call me on 07…" into a description.
@@ -111,7 +112,9 @@ func (s *Store) ListPublic(ctx context.Context, f PublicFilter) ([]PublicRequest
 			&x.pr.CentreCode, &status, &x.pr.Description, &x.pr.Address, &lat, &lon, &due, &x.pr.CreatedAt, &x.pr.UpdatedAt,
 			&x.citizen.Name, &x.citizen.Phone, &x.citizen.Email, &x.citizen.IDNumber, &x.channel)
 		x.pr.Status = Status(status)
-		if lat.Valid && lon.Valid {
+		// A coordinate that is not a finite number in range (a NaN stored on PostgreSQL before
+		// the channels refused it) is no location: one bad row must not break the feed.
+		if lat.Valid && lon.Valid && ValidLatitude(lat.Float64) && ValidLongitude(lon.Float64) {
 			x.pr.Latitude, x.pr.Longitude = &lat.Float64, &lon.Float64
 		}
 		x.pr.ResolutionDue = timePtr(due)
@@ -133,10 +136,13 @@ func (s *Store) ListPublic(ctx context.Context, f PublicFilter) ([]PublicRequest
 	for _, x := range list {
 		redact := personalRedactor(x.citizen)
 		// Only what was lodged through Open311 — whose callers publish by design — shows its
-		// own words; a request made at a counter, by phone or on the web was told to no one else,
-		// so the public feed says only which service it is for (Data Protection Act, 2019).
+		// own words and its place; a request made at a counter, by phone, on the web or through
+		// the JSON API was told to no one else, so the public feed says only which service it is
+		// for (Data Protection Act, 2019). Coordinates are personal data as much as an address:
+		// a pin on a request for a birth certificate is somebody's home.
 		if x.channel != "open311" {
 			x.pr.Description, x.pr.Address = "", ""
+			x.pr.Latitude, x.pr.Longitude = nil, nil
 		}
 		x.pr.Description, x.pr.Address, x.pr.Note = redact(x.pr.Description), redact(x.pr.Address), redact(notes[x.id])
 		out = append(out, x.pr)

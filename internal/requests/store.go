@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/mail"
 	"slices"
 	"strconv"
@@ -334,7 +335,10 @@ func (s *Store) validate(ctx context.Context, n *NewRequest) (charter.Service, c
 		}
 	}
 	n.Fields = clean
-	if (n.Latitude == nil) != (n.Longitude == nil) || (n.Latitude != nil && (*n.Latitude < -90 || *n.Latitude > 90 || *n.Longitude < -180 || *n.Longitude > 180)) {
+	// The channels check coordinates first, naming the field; this is the store's own guard, for
+	// every channel. A NaN fails every comparison, so it is checked by name: stored on
+	// PostgreSQL it would break every feed that shows it.
+	if (n.Latitude == nil) != (n.Longitude == nil) || (n.Latitude != nil && (!ValidLatitude(*n.Latitude) || !ValidLongitude(*n.Longitude))) {
 		f["location"] = "Give both latitude and longitude, in degrees."
 	}
 	for i := range n.Attachments {
@@ -350,6 +354,13 @@ func (s *Store) validate(ctx context.Context, n *NewRequest) (charter.Service, c
 	}
 	return sv, centre, nil
 }
+
+// ValidLatitude and ValidLongitude say whether a coordinate is a finite number of degrees in
+// range (WGS84): not NaN, not infinite.
+func ValidLatitude(v float64) bool { return !math.IsNaN(v) && v >= -90 && v <= 90 }
+
+// ValidLongitude: see ValidLatitude.
+func ValidLongitude(v float64) bool { return !math.IsNaN(v) && v >= -180 && v <= 180 }
 
 func idNumber(s string) bool {
 	if len(s) < 6 || len(s) > 9 {

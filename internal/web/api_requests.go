@@ -97,6 +97,12 @@ func (s *Server) apiCreateRequest(w http.ResponseWriter, r *http.Request) error 
 	if in.Channel == "" {
 		in.Channel = "api"
 	}
+	// Named as the client sent them; the store would say only "location".
+	if f := map[string]string{}; in.Latitude != nil || in.Longitude != nil {
+		if checkCoordinates(in.Latitude, in.Longitude, "lat", "long", f); len(f) > 0 {
+			return apperr.InvalidFields(f)
+		}
+	}
 	c, err := s.requests.Create(r.Context(), requests.Actor{Name: "API key " + key.Name}, requests.NewRequest{
 		ServiceCode: in.ServiceCode, CentreCode: in.CentreCode, Channel: in.Channel,
 		Citizen: requests.Citizen{Name: in.Citizen.Name, Phone: in.Citizen.Phone, Email: in.Citizen.Email, IDNumber: in.Citizen.IDNumber},

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -391,16 +390,7 @@ func (s *Server) o311CreateRequest(w http.ResponseWriter, r *http.Request, c o31
 	if n.ServiceCode == "" {
 		f["service_code"] = "This field is required."
 	}
-	lat, long := strings.TrimSpace(r.FormValue("lat")), strings.TrimSpace(r.FormValue("long"))
-	if lat != "" || long != "" {
-		la, err1 := strconv.ParseFloat(lat, 64)
-		lo, err2 := strconv.ParseFloat(long, 64)
-		if err1 != nil || err2 != nil {
-			f["location"] = "Give both latitude and longitude, in degrees."
-		} else {
-			n.Latitude, n.Longitude = &la, &lo
-		}
-	}
+	n.Latitude, n.Longitude = parseCoordinates(r.FormValue("lat"), r.FormValue("long"), "lat", "long", f)
 	if media := strings.TrimSpace(r.FormValue("media_url")); media != "" {
 		u, err := url.Parse(media)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(media) > 500 {
