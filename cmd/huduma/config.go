@@ -23,6 +23,7 @@ type config struct {
 	logLevel      slog.Level
 	bcryptCost    int
 	trustProxy    bool
+	require2FA    string
 	apiRate       int
 	publicURL     string
 	smsProvider   string
@@ -63,6 +64,7 @@ func parseConfig(name string, args []string, e env, extra func(*flag.FlagSet)) (
 			return c, nil, usagef("HUDUMA_API_RATE=%q: use a whole number of requests per second per client, e.g. 50", v)
 		}
 	}
+	c.require2FA = e.getenv("HUDUMA_REQUIRE_2FA")
 	c.publicURL = envOr(e, "HUDUMA_PUBLIC_URL", "")
 	c.smsProvider = envOr(e, "HUDUMA_SMS_PROVIDER", "log")
 	if c.smsProvider != "log" && c.smsProvider != "africastalking" {
@@ -145,9 +147,13 @@ func parseConfig(name string, args []string, e env, extra func(*flag.FlagSet)) (
 		fs.StringVar(&c.addr, "addr", c.addr, "listen address HOST:PORT (HUDUMA_ADDR)")
 		fs.BoolVar(&c.demo, "demo", c.demo, "load the demo data into an empty database (HUDUMA_DEMO)")
 		fs.BoolVar(&c.secureCookies, "secure-cookies", c.secureCookies, "mark cookies Secure, sent over HTTPS only; browsers accept them on http://localhost (HUDUMA_SECURE_COOKIES)")
+		fs.StringVar(&c.require2FA, "require-2fa", c.require2FA, "admins: national and agency admins must use two-step sign-in (HUDUMA_REQUIRE_2FA)")
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, fs, usagef("%v", err)
+	}
+	if c.require2FA != "" && c.require2FA != "admins" {
+		return c, fs, usagef("--require-2fa=%q: use admins, or leave it empty for two-step sign-in optional for everyone", c.require2FA)
 	}
 	if strings.TrimSpace(c.dsn) == "" {
 		return c, fs, usagef("--db is empty: give a SQLite file path or a postgres:// URL")

@@ -106,7 +106,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err := fb.EnsureRollups(ctx); err != nil {
 		return fmt.Errorf("rating roll-ups: %w", err)
 	}
-	srv, err := web.NewServer(web.Config{SecureCookies: c.secureCookies, Version: version, TrustProxy: c.trustProxy, APIPerSecond: c.apiRate},
+	srv, err := web.NewServer(web.Config{SecureCookies: c.secureCookies, Version: version, TrustProxy: c.trustProxy, APIPerSecond: c.apiRate,
+		RequireTwoFactor: c.require2FA},
 		web.Deps{DB: a.db, Log: log, Charters: a.charters, Auth: a.auth, Requests: a.requests, Queue: q, Complaints: cs, Feedback: fb, Registry: reg,
 			Callbacks: map[string]http.Handler{"/callbacks/africastalking/delivery": notify.AfricasTalkingDeliveryHandler(a.db, time.Now, log)}})
 	if err != nil {

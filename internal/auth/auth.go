@@ -142,6 +142,9 @@ func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, n NewUser) (U
 
 const userColumns = `id, username, name, email, phone, role, COALESCE(centre_id, 0), COALESCE(agency_id, 0), language, active, integrity_officer, created_at`
 
+// userColumnsU is userColumns for a query where the users table is aliased u.
+const userColumnsU = `u.id, u.username, u.name, u.email, u.phone, u.role, COALESCE(u.centre_id, 0), COALESCE(u.agency_id, 0), u.language, u.active, u.integrity_officer, u.created_at`
+
 func scanUser(row db.Scanner) (User, error) {
 	var u User
 	var role string
@@ -186,10 +189,11 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	return u, nil
 }
 
-func scanUserWithHash(row *sql.Row, hash *string) (User, error) {
+// scanUserWithHash scans userColumns followed by the password hash and any further columns (extra).
+func scanUserWithHash(row *sql.Row, hash *string, extra ...any) (User, error) {
 	var u User
 	var role string
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.Phone, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.IntegrityOfficer, &u.CreatedAt, hash)
+	err := row.Scan(append([]any{&u.ID, &u.Username, &u.Name, &u.Email, &u.Phone, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.IntegrityOfficer, &u.CreatedAt, hash}, extra...)...)
 	u.Role = Role(role)
 	return u, err
 }
@@ -218,21 +222,31 @@ func hashToken(token string) string {
 // StartSession signs a user in: a new session (and audit record of the sign-in).
 func (s *Store) StartSession(ctx context.Context, u User, userAgent, ip string) (Session, error) {
 	now := s.now().UTC()
-	sess := Session{Token: randomToken(), CSRF: randomToken(), UserID: u.ID, ExpiresAt: now.Add(SessionLifetime)}
-	if len(userAgent) > 300 {
-		userAgent = userAgent[:300]
-	}
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2`, u.ID, now); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, user_agent, ip)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, hashToken(sess.Token), u.ID, sess.CSRF, now, sess.ExpiresAt, userAgent, ip); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, now, u.Actor(ip), "sign_in", "user", u.Username, u.Username+" signed in", nil, nil, u.AgencyID, u.CentreID)
-	})
+	sess := newSession(u, now)
+	userAgent = trimAgent(userAgent)
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error { return startSession(ctx, tx, now, u, sess, userAgent, ip) })
 	return sess, err
+}
+
+// startSession writes a new session and its audit record in tx. A completed sign-in also clears
+// the account's count of failed attempts (lockout.go).
+func startSession(ctx context.Context, tx *sql.Tx, now time.Time, u User, sess Session, userAgent, ip string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2`, u.ID, now); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, user_agent, ip)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, hashToken(sess.Token), u.ID, sess.CSRF, now, sess.ExpiresAt, userAgent, ip); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_failures WHERE user_id = $1`, u.ID); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, now, u.Actor(ip), "sign_in", "user", u.Username, u.Username+" signed in", nil, nil, u.AgencyID, u.CentreID)
+}
+
+// newSession is a session for u starting at now (not yet written).
+func newSession(u User, now time.Time) Session {
+	return Session{Token: randomToken(), CSRF: randomToken(), UserID: u.ID, ExpiresAt: now.Add(SessionLifetime)}
 }
 
 // SessionUser returns the user and session for a cookie token, or Unauthorised.
@@ -274,6 +288,13 @@ func (s *Store) EndSession(ctx context.Context, u User, token, ip string) error 
 		}
 		return audit.Record(ctx, tx, now, u.Actor(ip), "sign_out", "user", u.Username, u.Username+" signed out", nil, nil, u.AgencyID, u.CentreID)
 	})
+}
+
+func trimAgent(userAgent string) string {
+	if len(userAgent) > 300 {
+		return userAgent[:300]
+	}
+	return userAgent
 }
 
 func nullID(id int64) any {

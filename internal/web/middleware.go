@@ -85,6 +85,14 @@ func (s *Server) guard(rt route) http.Handler {
 				if !ri.user.Can(rt.perm) {
 					return apperr.New(apperr.Forbidden, "Your account is not allowed to do that.")
 				}
+				if !enrolmentRoutes[rt.pattern] && s.mustEnrol(r.Context(), ri.user) {
+					// An admin who must use two-step sign-in and has not set it up yet.
+					if r.Method == http.MethodGet {
+						http.Redirect(w, r, "/account/two-factor", http.StatusSeeOther)
+						return nil
+					}
+					return apperr.New(apperr.Forbidden, "Set up two-step sign-in first: your account needs it.")
+				}
 			}
 			if r.Method == http.MethodPost && !rt.api {
 				if err := parseForm(w, r); err != nil {

@@ -45,6 +45,10 @@ func TestEveryRoutePermission(t *testing.T) {
 		}
 		ref := reqs.Requests[0].Reference
 		_, apiKey := h.newAPIKey("permission test")
+		officer, err := h.users.UserByUsername(ctx, "gpo.officer")
+		if err != nil {
+			t.Fatal(err)
+		}
 		params := strings.NewReplacer("{code}", "KKG-ICT", "{id}", strconv.FormatInt(hol[0].ID, 10), "{owner}", "agency", "{$}", "",
 			"{ref}", ref, "{reference}", ref)
 		concrete := map[string]string{
@@ -64,6 +68,7 @@ func TestEveryRoutePermission(t *testing.T) {
 			"GET /open311/v2/services/{file}":      "/open311/v2/services/KKG-ICT-02.json",
 			"GET /open311/v2/requests/{file}":      "/open311/v2/requests/" + ref + ".xml",
 			"GET /open311/v2/tokens/{file}":        "/open311/v2/tokens/T-1.json",
+			"POST /admin/users/{id}/unlock":        "/admin/users/" + strconv.FormatInt(officer.ID, 10) + "/unlock",
 		}
 		clients := map[auth.Role]*client{}
 		for role, name := range demoUser {

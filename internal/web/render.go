@@ -230,9 +230,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 
 // notices are the one-line confirmations shown after a change (?notice=saved).
 var notices = map[string]string{
-	"saved":        "Saved.",
-	"created":      "Created.",
-	"deleted":      "Removed.",
-	"signed_out":   "You have signed out.",
-	"acknowledged": "Alert acknowledged: it closes when the ratings recover.",
+	"saved":          "Saved.",
+	"created":        "Created.",
+	"deleted":        "Removed.",
+	"signed_out":     "You have signed out.",
+	"two_factor_off": "Two-step sign-in is off.",
+	"unlocked":       "The account is unlocked: it can sign in again.",
+	"acknowledged":   "Alert acknowledged: it closes when the ratings recover.",
 }

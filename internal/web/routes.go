@@ -79,6 +79,16 @@ func (s *Server) table() []route {
 		{"GET /signin", auth.Public, false, s.signInForm},
 		{"POST /signin", auth.Public, false, s.signInSubmit},
 		{"POST /signout", auth.SignedIn, false, s.signOut},
+		// The second step of a two-step sign-in: open only to a browser holding the challenge
+		// cookie that the right password gave it (signin_code.go); it grants nothing else.
+		{"GET /signin/code", auth.Public, false, s.signInCodeForm},
+		{"POST /signin/code", auth.Public, false, s.signInCodeSubmit},
+
+		// The signed-in user's own account: two-step sign-in (any account may turn it on).
+		{"GET /account/two-factor", auth.SignedIn, false, s.accountTwoFactor},
+		{"POST /account/two-factor/setup", auth.SignedIn, false, s.twoFactorSetup},
+		{"POST /account/two-factor/confirm", auth.SignedIn, false, s.twoFactorConfirm},
+		{"POST /account/two-factor/disable", auth.SignedIn, false, s.twoFactorDisable},
 
 		// Staff.
 		{"GET /staff", auth.SignedIn, false, s.staffHome},
@@ -179,6 +189,11 @@ func (s *Server) table() []route {
 		// Administration: ready answers for replies.
 		{"GET /admin/replies", auth.ManageServices, false, s.adminReplies},
 		{"POST /admin/replies", auth.ManageServices, false, s.replyCreate},
+
+		// Administration: staff accounts. Unlocking an account locked after failed sign-ins: the
+		// permission of those who manage staff (national and agency admins, centre managers), and
+		// the scope checked against the account (auth.User.CanUnlock).
+		{"POST /admin/users/{id}/unlock", auth.EditCharter, false, s.userUnlock},
 
 		// Oversight.
 		{"GET /admin/audit", auth.ViewAudit, false, s.auditLog},

@@ -35,7 +35,13 @@ type Config struct {
 	// TrustProxy makes Huduma take the client's address from X-Forwarded-For, as set by a reverse
 	// proxy in front of it. Leave it off when clients reach Huduma directly: they could forge it.
 	TrustProxy bool
+	// RequireTwoFactor, when RequireTwoFactorAdmins, makes two-step sign-in compulsory for national
+	// and agency admins (HUDUMA_REQUIRE_2FA): until they set it up they can do nothing else.
+	RequireTwoFactor string
 }
+
+// RequireTwoFactorAdmins is the one value Config.RequireTwoFactor takes besides "" (optional for all).
+const RequireTwoFactorAdmins = "admins"
 
 // Server is the HTTP side of Huduma.
 type Server struct {
