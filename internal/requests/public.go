@@ -28,6 +28,7 @@ type PublicRequest struct {
 	Status      Status
 	Description string
 	Address     string
+	MediaURL    string // "" for none
 	Note        string // the latest public note on the request (what the tracking page shows)
 	Latitude    *float64
 	Longitude   *float64
@@ -93,7 +94,7 @@ func (s *Store) ListPublic(ctx context.Context, f PublicFilter) ([]PublicRequest
 		limit = PublicLimit
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.reference, s.code, s.name, s.timeline_text, a.code, a.name, c.code, r.status,
-		r.description, r.address, r.latitude, r.longitude, r.resolution_due_at, r.created_at, r.updated_at,
+		r.description, r.address, r.media_url, r.latitude, r.longitude, r.resolution_due_at, r.created_at, r.updated_at,
 		r.citizen_name, r.citizen_phone, r.citizen_email, r.citizen_id_number, r.channel
 		FROM requests r JOIN services s ON s.id = r.service_id JOIN centres c ON c.id = r.centre_id JOIN agencies a ON a.id = r.agency_id`+
 		cond+fmt.Sprintf(` ORDER BY r.created_at DESC, r.id DESC LIMIT %d`, limit), args...)
@@ -109,7 +110,7 @@ func (s *Store) ListPublic(ctx context.Context, f PublicFilter) ([]PublicRequest
 		var lat, lon sql.NullFloat64
 		var due sql.NullTime
 		err := sc.Scan(&x.id, &x.pr.Reference, &x.pr.ServiceCode, &x.pr.ServiceName, &x.pr.Commitment, &x.pr.AgencyCode, &x.pr.AgencyName,
-			&x.pr.CentreCode, &status, &x.pr.Description, &x.pr.Address, &lat, &lon, &due, &x.pr.CreatedAt, &x.pr.UpdatedAt,
+			&x.pr.CentreCode, &status, &x.pr.Description, &x.pr.Address, &x.pr.MediaURL, &lat, &lon, &due, &x.pr.CreatedAt, &x.pr.UpdatedAt,
 			&x.citizen.Name, &x.citizen.Phone, &x.citizen.Email, &x.citizen.IDNumber, &x.channel)
 		x.pr.Status = Status(status)
 		// A coordinate that is not a finite number in range (a NaN stored on PostgreSQL before
@@ -142,7 +143,7 @@ func (s *Store) ListPublic(ctx context.Context, f PublicFilter) ([]PublicRequest
 		// a pin on a request for a birth certificate is somebody's home.
 		if x.channel != "open311" {
 			x.pr.Description, x.pr.Address = "", ""
-			x.pr.Latitude, x.pr.Longitude = nil, nil
+			x.pr.Latitude, x.pr.Longitude, x.pr.MediaURL = nil, nil, ""
 		}
 		x.pr.Description, x.pr.Address, x.pr.Note = redact(x.pr.Description), redact(x.pr.Address), redact(notes[x.id])
 		out = append(out, x.pr)

@@ -18,7 +18,7 @@ import (
 
 const requestColumns = `r.id, r.reference, r.service_id, s.code, s.name, r.centre_id, c.code, c.name, r.agency_id, a.code, r.channel,
 	r.status, r.waiting_on, r.approval, r.citizen_name, r.citizen_phone, r.citizen_email, r.citizen_id_number, r.subject, r.description,
-	r.fields, r.latitude, r.longitude, r.address, COALESCE(r.assignee_id, 0), COALESCE(u.name, ''), COALESCE(r.parent_id, 0),
+	r.fields, r.latitude, r.longitude, r.address, r.media_url, COALESCE(r.assignee_id, 0), COALESCE(u.name, ''), COALESCE(r.parent_id, 0),
 	COALESCE(r.merged_into_id, 0), COALESCE(r.referred_from_agency_id, 0), r.response_due_at, r.warn_at, r.resolution_due_at,
 	r.responded_at, r.resolved_at, r.closed_at, r.paused_at, r.escalation_level, r.created_at, r.updated_at, c.calendar_id`
 
@@ -32,7 +32,7 @@ func scanRequest(row db.Scanner) (Request, error) {
 	var respDue, warn, resDue, responded, resolved, closed, paused sql.NullTime
 	err := row.Scan(&r.ID, &r.Reference, &r.ServiceID, &r.ServiceCode, &r.ServiceName, &r.CentreID, &r.CentreCode, &r.CentreName,
 		&r.AgencyID, &r.AgencyCode, &r.Channel, &status, &r.WaitingOn, &r.Approval, &r.Citizen.Name, &r.Citizen.Phone, &r.Citizen.Email,
-		&r.Citizen.IDNumber, &r.Subject, &r.Description, &fields, &lat, &lon, &r.Address, &r.AssigneeID, &r.Assignee, &r.ParentID,
+		&r.Citizen.IDNumber, &r.Subject, &r.Description, &fields, &lat, &lon, &r.Address, &r.MediaURL, &r.AssigneeID, &r.Assignee, &r.ParentID,
 		&r.MergedInto, &r.ReferredFrom, &respDue, &warn, &resDue, &responded, &resolved, &closed, &paused, &r.Escalation,
 		&r.CreatedAt, &r.UpdatedAt, &r.CalendarID)
 	if err != nil {

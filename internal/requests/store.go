@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/charter"
@@ -103,6 +104,7 @@ type NewRequest struct {
 	Latitude       *float64
 	Longitude      *float64
 	Address        string
+	MediaURL       string // an http(s) address of a picture, kept as sent (Open311's media_url)
 	IdempotencyKey string // a retry with the same key returns the first request
 	Attachments    []NewAttachment
 	ParentRef      string
@@ -166,7 +168,7 @@ func (s *Store) Create(ctx context.Context, actor Actor, n NewRequest) (Created,
 	r := Request{ServiceID: sv.ID, ServiceCode: sv.Code, ServiceName: sv.Name, CentreID: centre.ID, CentreCode: centre.Code,
 		CentreName: centre.Name, CalendarID: centre.CalendarID, AgencyID: sv.AgencyID, AgencyCode: sv.AgencyCode, Channel: n.Channel,
 		Status: New, Approval: approval, Citizen: n.Citizen, Subject: n.Subject, Description: n.Description, Latitude: n.Latitude,
-		Longitude: n.Longitude, Address: n.Address, ResponseDue: utcTime(dl.response), WarnAt: utcTime(dl.warn),
+		Longitude: n.Longitude, Address: n.Address, MediaURL: n.MediaURL, ResponseDue: utcTime(dl.response), WarnAt: utcTime(dl.warn),
 		ResolutionDue: utcTime(dl.resolution), CreatedAt: now, UpdatedAt: now}
 	if len(n.Fields) > 0 {
 		r.Fields = n.Fields
@@ -185,11 +187,11 @@ func (s *Store) Create(ctx context.Context, actor Actor, n NewRequest) (Created,
 			r.ID = id
 			stmts := []db.Stmt{{SQL: `INSERT INTO requests (id, reference, tracking_hash, service_id, centre_id, agency_id, channel, status,
 				approval, citizen_name, citizen_phone, citizen_email, citizen_id_number, subject, description, fields, latitude, longitude,
-				address, parent_id, response_due_at, warn_at, resolution_due_at, idempotency_key, created_by, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)`,
+				address, parent_id, response_due_at, warn_at, resolution_due_at, idempotency_key, created_by, created_at, updated_at, media_url)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26)`,
 				Args: []any{id, r.Reference, keyHash, sv.ID, centre.ID, sv.AgencyID, n.Channel, approval, n.Citizen.Name, n.Citizen.Phone, n.Citizen.Email,
 					n.Citizen.IDNumber, n.Subject, n.Description, string(fields), n.Latitude, n.Longitude, n.Address, nullID(r.ParentID),
-					utcPtr(dl.response), utcPtr(dl.warn), utcPtr(dl.resolution), nullString(n.IdempotencyKey), nullID(actor.ID), now}},
+					utcPtr(dl.response), utcPtr(dl.warn), utcPtr(dl.resolution), nullString(n.IdempotencyKey), nullID(actor.ID), now, n.MediaURL}},
 				eventStmt(id, now, actor, "created", true, fmt.Sprintf("Request received by %s.", channelWords[n.Channel]), map[string]string{"channel": n.Channel}),
 			}
 			for _, a := range n.Attachments {
@@ -310,7 +312,7 @@ func (s *Store) validate(ctx context.Context, n *NewRequest) (charter.Service, c
 	}
 	if n.Description == "" {
 		f["description"] = "This field is required."
-	} else if len(n.Description) > maxDescription {
+	} else if utf8.RuneCountInString(n.Description) > maxDescription {
 		f["description"] = "This is too long."
 	}
 	if len(n.Subject) > maxSubject {

@@ -96,6 +96,7 @@ type Request struct {
 	Latitude     *float64
 	Longitude    *float64
 	Address      string
+	MediaURL     string // the picture's address an Open311 client sent; "" for none
 	AssigneeID   int64
 	Assignee     string
 	ParentID     int64

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/auth"
@@ -43,6 +44,8 @@ const (
 	// o311Window is the spec's default and widest start_date–end_date span.
 	o311Window = 90 * 24 * time.Hour
 	o311Spec   = "http://wiki.open311.org/GeoReport_v2"
+	// o311MaxDescription is the spec's limit on a description, in characters.
+	o311MaxDescription = 4000
 )
 
 // o311Call is what an Open311 handler is asked: the format, and the resource's name without its
@@ -137,8 +140,12 @@ func o311Status(code apperr.Code) int {
 // o311Fail writes err in the spec's error format: one error per wrong parameter when the error
 // names fields (described as "parameter: message"), else one error with the safe message.
 func (s *Server) o311Fail(w http.ResponseWriter, r *http.Request, format string, err error) {
-	code := apperr.CodeOf(err)
-	status := o311Status(code)
+	s.o311FailWith(w, r, format, o311Status(apperr.CodeOf(err)), err)
+}
+
+// o311FailWith is o311Fail with the status given: 405, which no error code maps to, is only
+// Open311's (o311Unserved).
+func (s *Server) o311FailWith(w http.ResponseWriter, r *http.Request, format string, status int, err error) {
 	if status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
@@ -349,7 +356,7 @@ type o311Created struct {
 // and last_name together; phone, email, description, attribute[code] and the location go where
 // the web form's would. address_id, if given, is the code of the Huduma Centre or county office
 // to handle the request (else the service's usual one). device_id is ignored; account_id is only
-// echoed; media_url is appended to the description (Huduma keeps no separate media link). A retry
+// echoed; media_url is kept as sent and given back in the feed (staff see it as a link). A retry
 // with the same Idempotency-Key header (per API key) returns the first request.
 func (s *Server) o311CreateRequest(w http.ResponseWriter, r *http.Request, c o311Call) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -390,13 +397,16 @@ func (s *Server) o311CreateRequest(w http.ResponseWriter, r *http.Request, c o31
 	if n.ServiceCode == "" {
 		f["service_code"] = "This field is required."
 	}
+	if utf8.RuneCountInString(n.Description) > o311MaxDescription {
+		f["description"] = "Write at most 4,000 characters."
+	}
 	n.Latitude, n.Longitude = parseCoordinates(r.FormValue("lat"), r.FormValue("long"), "lat", "long", f)
 	if media := strings.TrimSpace(r.FormValue("media_url")); media != "" {
 		u, err := url.Parse(media)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(media) > 500 {
 			f["media_url"] = "Enter a web address starting with http:// or https://."
-		} else if n.Description != "" {
-			n.Description += "\n\n" + media
+		} else {
+			n.MediaURL = media // kept as sent, and given back as sent
 		}
 	}
 	for name, values := range r.Form {
@@ -446,7 +456,7 @@ type o311Request struct {
 	Zipcode           string   `json:"zipcode" xml:"zipcode"`
 	Lat               *float64 `json:"lat" xml:"lat,omitempty"`
 	Long              *float64 `json:"long" xml:"long,omitempty"`
-	MediaURL          string   `json:"media_url" xml:"media_url"`
+	MediaURL          *string  `json:"media_url" xml:"media_url,omitempty"` // null/absent for none
 }
 
 func toO311Request(p requests.PublicRequest, loc *time.Location) o311Request {
@@ -461,6 +471,13 @@ func toO311Request(p requests.PublicRequest, loc *time.Location) o311Request {
 	if p.ResolutionDue != nil {
 		due := o311Time(*p.ResolutionDue, loc)
 		out.ExpectedDatetime = &due
+	}
+	if p.MediaURL != "" {
+		out.MediaURL = &p.MediaURL
+	}
+	// The spec's limit, for requests lodged before Open311 kept to it (the store allows more).
+	if utf8.RuneCountInString(out.Description) > o311MaxDescription {
+		out.Description = string([]rune(out.Description)[:o311MaxDescription-1]) + "…"
 	}
 	return out
 }
@@ -596,4 +613,46 @@ func (s *Server) o311Request(w http.ResponseWriter, r *http.Request, c o311Call)
 // o311Token answers GET tokens/{token_id}: Huduma creates requests at once and hands out no tokens.
 func (s *Server) o311Token(w http.ResponseWriter, r *http.Request, c o311Call) error {
 	return apperr.New(apperr.NotFound, "Huduma issues no tokens: a request's service_request_id is returned as soon as it is posted.")
+}
+
+// o311Unserved answers every address and method under /open311/v2/ that no other route serves,
+// in the spec's error format (XML when the address ends in .xml, else JSON) rather than Huduma's
+// HTML page or Go's plain text: 405 with Allow when the address is served for other methods, 404
+// when it is not served at all. The Open311 routes of the table say which is which.
+func (s *Server) o311Unserved(w http.ResponseWriter, r *http.Request) error {
+	format := o311JSON
+	if last := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]; strings.HasSuffix(strings.ToLower(last), "."+o311XML) {
+		format = o311XML
+	}
+	served := http.NewServeMux()
+	for _, rt := range s.table() {
+		if method, path, ok := strings.Cut(rt.pattern, " "); ok && method != "" && strings.HasPrefix(path, "/open311/v2/") {
+			served.Handle(rt.pattern, http.NotFoundHandler())
+		}
+	}
+	var allow []string
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, pattern := served.Handler(probe); pattern != "" {
+			allow = append(allow, method)
+		}
+	}
+	if len(allow) == 0 {
+		s.o311Fail(w, r, format, apperr.New(apperr.NotFound, "Nothing is served at this address: the services are listed at /open311/v2/services.json."))
+		return nil
+	}
+	header := allow
+	if allow[0] == http.MethodGet {
+		header = append([]string{http.MethodGet, http.MethodHead}, allow[1:]...)
+	}
+	w.Header().Set("Allow", strings.Join(header, ", "))
+	msg := "This address answers GET only."
+	if len(allow) == 2 {
+		msg = "This address answers GET and POST only."
+	} else if allow[0] == http.MethodPost {
+		msg = "This address answers POST only."
+	}
+	s.o311FailWith(w, r, format, http.StatusMethodNotAllowed, apperr.New(apperr.Invalid, msg))
+	return nil
 }

@@ -330,7 +330,7 @@ func TestOpen311PostRequest(t *testing.T) {
 				if req.Channel != "open311" || req.Citizen.Name != "Amina Odhiambo" || req.Citizen.Phone != "+254712345678" ||
 					req.Citizen.Email != "amina@example.org" || req.Fields["asset_tag"] != "KKG/ICT/0777" || req.Address != "Finance block, 2nd floor" ||
 					req.Latitude == nil || *req.Latitude != 0.2827 || req.Longitude == nil || *req.Longitude != 34.7519 ||
-					!strings.HasSuffix(req.Description, "\n\nhttps://img.example.org/screen.jpg") {
+					req.MediaURL != "https://img.example.org/screen.jpg" || strings.Contains(req.Description, "img.example.org") {
 					t.Errorf("stored: %+v", req)
 				}
 

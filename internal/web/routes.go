@@ -235,6 +235,8 @@ func (s *Server) table() []route {
 		{"POST /open311/v2/requests.xml", auth.Public, true, s.open311(s.o311CreateRequest)},
 		{"GET /open311/v2/requests/{file}", auth.Public, true, s.open311(s.o311Request)},
 		{"GET /open311/v2/tokens/{file}", auth.Public, true, s.open311(s.o311Token)},
+		// Anything else under /open311/v2/, any method: the spec's 404 or 405, not an HTML page.
+		{"/open311/v2/", auth.Public, true, s.o311Unserved},
 
 		// Operations.
 		{"GET /healthz", auth.Public, false, s.healthz},
