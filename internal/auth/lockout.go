@@ -77,6 +77,12 @@ func (s *Store) SignIn(ctx context.Context, username, password, ip string) (User
 // SMS and e-mail in their language, and audits the lock. It reports whether this failure started
 // a lock.
 func (s *Store) recordFailure(ctx context.Context, tx *sql.Tx, now time.Time, u User, ip string) (bool, error) {
+	// Failures for one account are counted one at a time (PostgreSQL holds the account's row;
+	// SQLite serialises writers), so the tenth is the tenth on every node.
+	var id int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE id = $1`+s.db.Kind().Lock("FOR UPDATE"), u.ID).Scan(&id); err != nil {
+		return false, err
+	}
 	since := now.Add(-FailureWindow)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_failures WHERE user_id = $1 AND at < $2`, u.ID, since); err != nil {
 		return false, err

@@ -137,7 +137,7 @@ func (s *Store) DisableTwoFactor(ctx context.Context, u User, password, code, ip
 	var wrong map[string]string
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var hash string
-		if err := tx.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, u.ID).Scan(&hash); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`+s.db.Kind().Lock("FOR UPDATE"), u.ID).Scan(&hash); err != nil {
 			return err
 		}
 		if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
@@ -301,7 +301,10 @@ func (s *Store) CompleteChallenge(ctx context.Context, token, code, userAgent, i
 			return err
 		}
 		var lockedUntil sql.NullTime
-		u, err = scanUserWithHash(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, '', locked_until FROM users WHERE id = $1`, userID), new(string), &lockedUntil)
+		// The account's row is held until this transaction ends (PostgreSQL; SQLite serialises
+		// writers anyway): two second steps with one code, on two nodes, check and use it in turn.
+		u, err = scanUserWithHash(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, '', locked_until FROM users WHERE id = $1`+s.db.Kind().Lock("FOR UPDATE"),
+			userID), new(string), &lockedUntil)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -369,4 +370,89 @@ func TestCanUnlock(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.allow)
 		}
 	}
+}
+
+// TestLockoutCountsAcrossNodes: two servers on one database (two Stores) share the count, so an
+// attacker spreading guesses over the nodes behind a load balancer is locked out all the same.
+func TestLockoutCountsAcrossNodes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		node1, node2 := auth.NewStore(d, clock, bcrypt.MinCost), auth.NewStore(d, clock, bcrypt.MinCost)
+		newAccount(t, node1, "two.nodes")
+		for i := range auth.LockAfterFailures - 1 {
+			node := node1
+			if i%2 == 1 {
+				node = node2
+			}
+			if _, err := node.SignIn(ctx, "two.nodes", "wrong", "10.0.0.3"); err != auth.ErrBadCredentials {
+				t.Fatalf("failure %d: %v", i+1, err)
+			}
+		}
+		if _, err := node2.SignIn(ctx, "two.nodes", "wrong", "10.0.0.3"); err != auth.ErrLocked {
+			t.Fatalf("the tenth failure, on the other node: %v", err)
+		}
+		if _, err := node1.SignIn(ctx, "two.nodes", testPassword, "10.0.0.3"); err != auth.ErrLocked {
+			t.Fatalf("the right password on the first node: %v", err)
+		}
+	})
+}
+
+// TestOneCodeRacingTwoSignIns: a code seen over a shoulder and typed at once in other browsers —
+// second steps with the same code at the same moment, on any nodes — lets exactly one in. On
+// PostgreSQL the test holds the account's row while they start, so all of them are under way
+// together when it lets go (SQLite runs writers one at a time).
+func TestOneCodeRacingTwoSignIns(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+		s := auth.NewStore(d, func() time.Time { return now }, bcrypt.MinCost)
+		u := newAccount(t, s, "race.code")
+		secret, _ := enrol(t, s, u, now.Add(-auth.TOTPStep))
+		code, _ := auth.TOTPCode(secret, now)
+		const n = 4
+		tokens := make([]string, n)
+		for i := range tokens {
+			tokens[i], _ = s.StartChallenge(ctx, u, "10.0.0.4")
+		}
+		var hold *sql.Tx
+		if d.Kind() == db.Postgres {
+			var err error
+			if hold, err = d.DB.BeginTx(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := hold.ExecContext(ctx, `SELECT id FROM users WHERE id = $1 FOR UPDATE`, u.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		results := make(chan error, n)
+		for _, tok := range tokens {
+			go func() {
+				_, _, err := s.CompleteChallenge(ctx, tok, code, "test", "10.0.0.4")
+				results <- err
+			}()
+		}
+		if hold != nil {
+			// Let go once every one of them waits on the row.
+			for waiting := 0; waiting < n && len(results) == 0; time.Sleep(10 * time.Millisecond) {
+				if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting); err != nil {
+					t.Fatal(err)
+				}
+			}
+			hold.Rollback()
+		}
+		var ok, refused int
+		for range n {
+			switch err := <-results; err {
+			case nil:
+				ok++
+			case auth.ErrBadCode:
+				refused++
+			default:
+				t.Errorf("unexpected: %v", err)
+			}
+		}
+		if ok != 1 || refused != n-1 {
+			t.Errorf("%d sign-ins with one code, %d refused; want 1 and %d", ok, refused, n-1)
+		}
+	})
 }
