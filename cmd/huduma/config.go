@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -24,6 +25,7 @@ type config struct {
 	bcryptCost    int
 	trustProxy    bool
 	require2FA    string
+	twoFactorKey  []byte // seals TOTP keys at rest (HUDUMA_2FA_KEY); nil: not sealed
 	apiRate       int
 	publicURL     string
 	smsProvider   string
@@ -65,6 +67,11 @@ func parseConfig(name string, args []string, e env, extra func(*flag.FlagSet)) (
 		}
 	}
 	c.require2FA = e.getenv("HUDUMA_REQUIRE_2FA")
+	if v := e.getenv("HUDUMA_2FA_KEY"); v != "" {
+		if c.twoFactorKey, err = base64.StdEncoding.DecodeString(v); err != nil || len(c.twoFactorKey) != 32 {
+			return c, nil, usagef("HUDUMA_2FA_KEY: 32 random bytes in base64, e.g. from: openssl rand -base64 32")
+		}
+	}
 	c.publicURL = envOr(e, "HUDUMA_PUBLIC_URL", "")
 	c.smsProvider = envOr(e, "HUDUMA_SMS_PROVIDER", "log")
 	if c.smsProvider != "log" && c.smsProvider != "africastalking" {

@@ -51,6 +51,10 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 		log.Info("migration applied", "name", m)
 	}
 	a := &app{db: d, charters: charter.NewStore(d, time.Now), auth: auth.NewStore(d, time.Now, c.bcryptCost)}
+	if err := a.auth.SetSecretKey(c.twoFactorKey); err != nil {
+		d.Close()
+		return nil, err
+	}
 	slaCfg := c.sla
 	slaCfg.PublicURL = c.publicURL
 	a.requests = requests.NewStore(d, time.Now, a.charters, slaCfg)

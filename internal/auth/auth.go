@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -51,6 +52,7 @@ type Store struct {
 	now        func() time.Time
 	bcryptCost int
 	dummyHash  []byte
+	sealer     cipher.AEAD // seals TOTP keys at rest (totp_seal.go); nil: not sealed
 }
 
 // NewStore returns a Store. cost is the bcrypt cost (bcrypt.DefaultCost+2 in production; tests may

@@ -58,10 +58,10 @@ func (s *Store) TwoFactorOf(ctx context.Context, userID int64) (TwoFactor, error
 	}
 	if enabledAt.Valid {
 		tf.Enabled, tf.EnabledAt = true, enabledAt.Time
-	} else {
-		tf.Pending = secretText
+	} else if secretText != "" {
+		tf.Pending, err = s.openTOTP(userID, secretText)
 	}
-	return tf, nil
+	return tf, err
 }
 
 // BeginTwoFactor starts an enrolment: a new secret, pending until ConfirmTwoFactor. Starting again
@@ -70,7 +70,8 @@ func (s *Store) BeginTwoFactor(ctx context.Context, u User, ip string) (string, 
 	now := s.now().UTC()
 	key := newTOTPSecret()
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_last_step = 0, updated_at = $2 WHERE id = $3 AND totp_enabled_at IS NULL`, key, now, u.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_last_step = 0, updated_at = $2 WHERE id = $3 AND totp_enabled_at IS NULL`,
+			s.sealTOTP(u.ID, key), now, u.ID)
 		if err != nil {
 			return err
 		}
@@ -102,7 +103,11 @@ func (s *Store) ConfirmTwoFactor(ctx context.Context, u User, code, ip string) (
 		if pending == "" {
 			return apperr.New(apperr.Conflict, "Start setting up two-step sign-in first.")
 		}
-		key, err := decodeSecret(pending)
+		plain, err := s.openTOTP(u.ID, pending)
+		if err != nil {
+			return err
+		}
+		key, err := decodeSecret(plain)
 		if err != nil {
 			return err
 		}
@@ -145,7 +150,7 @@ func (s *Store) DisableTwoFactor(ctx context.Context, u User, password, code, ip
 			_, err := s.recordFailure(ctx, tx, now, u, ip)
 			return err // committed: the failure counts
 		}
-		ok, usedRecovery, err := useSecondFactor(ctx, tx, now, u.ID, code)
+		ok, usedRecovery, err := s.useSecondFactor(ctx, tx, now, u.ID, code)
 		if err != nil {
 			return err
 		}
@@ -177,7 +182,7 @@ func (s *Store) DisableTwoFactor(ctx context.Context, u User, password, code, ip
 // two-step sign-in on, and uses it up: the app code's step is remembered so neither it nor an
 // earlier one works again, a recovery code is marked used. Both are conditional updates, so two
 // requests racing with one code cannot both win.
-func useSecondFactor(ctx context.Context, tx *sql.Tx, now time.Time, userID int64, code string) (ok, recovery bool, err error) {
+func (s *Store) useSecondFactor(ctx context.Context, tx *sql.Tx, now time.Time, userID int64, code string) (ok, recovery bool, err error) {
 	code = normaliseCode(code)
 	var secretText string
 	var lastStep int64
@@ -189,7 +194,11 @@ func useSecondFactor(ctx context.Context, tx *sql.Tx, now time.Time, userID int6
 		return false, false, nil
 	}
 	if len(code) == TOTPDigits {
-		key, err := decodeSecret(secretText)
+		plain, err := s.openTOTP(userID, secretText)
+		if err != nil {
+			return false, false, err
+		}
+		key, err := decodeSecret(plain)
 		if err != nil {
 			return false, false, err
 		}
@@ -316,7 +325,7 @@ func (s *Store) CompleteChallenge(ctx context.Context, token, code, userAgent, i
 			_, err := tx.ExecContext(ctx, `DELETE FROM sign_in_challenges WHERE token_hash = $1`, hashToken(token))
 			return err
 		}
-		ok, recovery, err := useSecondFactor(ctx, tx, now, u.ID, code)
+		ok, recovery, err := s.useSecondFactor(ctx, tx, now, u.ID, code)
 		if err != nil {
 			return err
 		}

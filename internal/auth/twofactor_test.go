@@ -456,3 +456,56 @@ func TestOneCodeRacingTwoSignIns(t *testing.T) {
 		}
 	})
 }
+
+// TestTOTPKeysSealedAtRest: with HUDUMA_2FA_KEY set, the database holds no TOTP key in clear; the
+// sealed value needs that key and opens only for its own account.
+func TestTOTPKeysSealedAtRest(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		key := []byte("0123456789abcdef0123456789abcdef")
+		s := auth.NewStore(d, clock, bcrypt.MinCost)
+		if err := s.SetSecretKey(key); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetSecretKey([]byte("short")); err == nil {
+			t.Error("a key of the wrong length was accepted")
+		}
+		s.SetSecretKey(key)
+		u := newAccount(t, s, "sealed.key")
+		other := newAccount(t, s, "other.row")
+		secret, _ := enrol(t, s, u, now)
+		var stored string
+		if err := d.QueryRowContext(ctx, `SELECT totp_secret FROM users WHERE id = $1`, u.ID).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(stored, "sealed1:") || strings.Contains(stored, secret) {
+			t.Fatalf("stored %q for the key %s", stored, secret)
+		}
+		now = now.Add(auth.TOTPStep)
+		code, _ := auth.TOTPCode(secret, now)
+		token, _ := s.StartChallenge(ctx, u, "10.0.0.5")
+		if _, _, err := s.CompleteChallenge(ctx, token, code, "test", "10.0.0.5"); err != nil {
+			t.Fatalf("signing in with a sealed key: %v", err)
+		}
+		// Without the key, or with another, the sealed value gives nothing (and says so).
+		plain := auth.NewStore(d, clock, bcrypt.MinCost)
+		wrong := auth.NewStore(d, clock, bcrypt.MinCost)
+		wrong.SetSecretKey([]byte("fedcba9876543210fedcba9876543210"))
+		for name, st := range map[string]*auth.Store{"no key": plain, "another key": wrong} {
+			token, _ := st.StartChallenge(ctx, u, "10.0.0.5")
+			now = now.Add(auth.TOTPStep)
+			code, _ := auth.TOTPCode(secret, now)
+			if _, _, err := st.CompleteChallenge(ctx, token, code, "test", "10.0.0.5"); err == nil || err == auth.ErrBadCode {
+				t.Errorf("%s: %v, want an error that names the missing key", name, err)
+			}
+		}
+		// Copied into another account's row, it does not open.
+		if _, err := d.ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_enabled_at = NULL WHERE id = $2`, stored, other.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TwoFactorOf(ctx, other.ID); err == nil {
+			t.Error("a sealed key opened for another account")
+		}
+	})
+}
