@@ -257,9 +257,11 @@ func (s *Store) SessionUser(ctx context.Context, token string) (User, Session, e
 		return User{}, Session{}, apperr.New(apperr.Unauthorised, "Please sign in.")
 	}
 	var sess Session
+	var lastSeen sql.NullTime
 	u, err := scanUserWithSession(s.db.QueryRowContext(ctx, `SELECT u.id, u.username, u.name, u.email, u.phone, u.role, COALESCE(u.centre_id, 0),
-		COALESCE(u.agency_id, 0), u.language, u.active, u.integrity_officer, u.created_at, s.csrf_token, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, hashToken(token)), &sess)
+		COALESCE(u.agency_id, 0), u.language, u.active, u.integrity_officer, u.created_at, s.csrf_token, s.expires_at,
+		s.last_seen_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, hashToken(token)), &sess, &lastSeen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, Session{}, apperr.New(apperr.Unauthorised, "Please sign in.")
 	}
@@ -270,13 +272,18 @@ func (s *Store) SessionUser(ctx context.Context, token string) (User, Session, e
 		return User{}, Session{}, apperr.New(apperr.Unauthorised, "Your session has ended. Please sign in again.")
 	}
 	sess.Token, sess.UserID = token, u.ID
+	// Last use to the minute is enough for the "your sessions" list: a busy session neither writes
+	// nor even tries on every request.
+	if now := s.now().UTC(); !lastSeen.Valid || now.Sub(lastSeen.Time) >= time.Minute {
+		_, _ = s.db.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, now, hashToken(token))
+	}
 	return u, sess, nil
 }
 
-func scanUserWithSession(row *sql.Row, sess *Session) (User, error) {
+func scanUserWithSession(row *sql.Row, sess *Session, lastSeen *sql.NullTime) (User, error) {
 	var u User
 	var role string
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.Phone, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.IntegrityOfficer, &u.CreatedAt, &sess.CSRF, &sess.ExpiresAt)
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.Phone, &role, &u.CentreID, &u.AgencyID, &u.Language, &u.Active, &u.IntegrityOfficer, &u.CreatedAt, &sess.CSRF, &sess.ExpiresAt, lastSeen)
 	u.Role = Role(role)
 	return u, err
 }

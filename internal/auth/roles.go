@@ -79,6 +79,10 @@ const (
 	// ViewQuality: read the quality measures (CSAT, happiness index) — centre managers their centre's,
 	// agency admins their agency's, the secretariat and auditors all.
 	ViewQuality Permission = "quality.view"
+	// ManageUsers: add, edit, disable and re-enable staff accounts and send password resets — the
+	// secretariat everyone, agency admins their agency's staff, centre managers their centre's
+	// officers; what each may grant is CanManageUser and GrantErrors (staff_scope.go).
+	ManageUsers Permission = "users.manage"
 )
 
 // grants says which roles hold each permission. Public and SignedIn are handled by the middleware.
@@ -102,6 +106,7 @@ var grants = map[Permission][]Role{
 	HandleComplaints: {CentreManager, AgencyAdmin, NationalAdmin},
 	LodgeComplaints:  {Officer, CentreManager, AgencyAdmin, NationalAdmin},
 	ViewQuality:      {CentreManager, AgencyAdmin, NationalAdmin, Auditor},
+	ManageUsers:      {NationalAdmin, AgencyAdmin, CentreManager},
 }
 
 // Can reports whether the user's role holds p. It does not check scope: see CanAgency and CanCentre.

@@ -69,6 +69,13 @@ func TestEveryRoutePermission(t *testing.T) {
 			"GET /open311/v2/requests/{file}":      "/open311/v2/requests/" + ref + ".xml",
 			"GET /open311/v2/tokens/{file}":        "/open311/v2/tokens/T-1.json",
 			"POST /admin/users/{id}/unlock":        "/admin/users/" + strconv.FormatInt(officer.ID, 10) + "/unlock",
+			// A demo account no other case signs in as: disabling it ends nobody's test session.
+			"GET /admin/users/{username}":          "/admin/users/narok.ict",
+			"POST /admin/users/{username}":         "/admin/users/narok.ict",
+			"POST /admin/users/{username}/reset":   "/admin/users/narok.ict/reset",
+			"GET /admin/users/{username}/disable":  "/admin/users/narok.ict/disable",
+			"POST /admin/users/{username}/disable": "/admin/users/narok.ict/disable",
+			"POST /admin/users/{username}/enable":  "/admin/users/narok.ict/enable",
 		}
 		clients := map[auth.Role]*client{}
 		for role, name := range demoUser {

@@ -237,4 +237,12 @@ var notices = map[string]string{
 	"two_factor_off": "Two-step sign-in is off.",
 	"unlocked":       "The account is unlocked: it can sign in again.",
 	"acknowledged":   "Alert acknowledged: it closes when the ratings recover.",
+	// Staff administration and accounts.
+	"invited":          "Account added: the invitation to set a password is on its way.",
+	"disabled":         "Account disabled: it is signed out everywhere.",
+	"enabled":          "Account re-enabled.",
+	"reset_sent":       "A link to set a new password is on its way.",
+	"password_set":     "Your password is set. Sign in with it.",
+	"password_changed": "Password changed. Your other sessions are signed out.",
+	"sessions_ended":   "Signed out.",
 }

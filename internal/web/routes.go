@@ -90,6 +90,19 @@ func (s *Server) table() []route {
 		{"POST /account/two-factor/confirm", auth.SignedIn, false, s.twoFactorConfirm},
 		{"POST /account/two-factor/disable", auth.SignedIn, false, s.twoFactorDisable},
 
+		// Forgot password: always the same answer, whether or not an account matches; limited as
+		// sign-in is. The link it sends (and an invitation's) opens /password?t=….
+		{"GET /signin/forgot", auth.Public, false, s.forgotForm},
+		{"POST /signin/forgot", auth.Public, false, s.forgotSubmit},
+		{"GET /password", auth.Public, false, s.passwordLinkForm},
+		{"POST /password", auth.Public, false, s.passwordLinkSubmit},
+
+		// Each person's own account: details, password, sessions.
+		{"GET /account", auth.SignedIn, false, s.account},
+		{"POST /account", auth.SignedIn, false, s.accountUpdate},
+		{"POST /account/password", auth.SignedIn, false, s.accountPassword},
+		{"POST /account/sessions", auth.SignedIn, false, s.accountSessions},
+
 		// Staff.
 		{"GET /staff", auth.SignedIn, false, s.staffHome},
 		{"POST /staff/duty", auth.HandleRequests, false, s.dutyToggle},
@@ -179,6 +192,19 @@ func (s *Server) table() []route {
 		// Administration: charters.
 		{"GET /admin/charters/{owner}/{code}", auth.EditCharter, false, s.charterEditForm},
 		{"POST /admin/charters/{owner}/{code}", auth.EditCharter, false, s.charterUpdate},
+
+		// Administration: staff accounts (scope: auth.User.CanManageUser and GrantErrors — the
+		// secretariat everyone, agency admins their agency's staff, centre managers their officers;
+		// an account out of scope is a 404). Disabling asks first.
+		{"GET /admin/users", auth.ManageUsers, false, s.adminUsers},
+		{"GET /admin/users/new", auth.ManageUsers, false, s.userNewForm},
+		{"POST /admin/users/new", auth.ManageUsers, false, s.userCreate},
+		{"GET /admin/users/{username}", auth.ManageUsers, false, s.userEditForm},
+		{"POST /admin/users/{username}", auth.ManageUsers, false, s.userUpdate},
+		{"POST /admin/users/{username}/reset", auth.ManageUsers, false, s.userReset},
+		{"GET /admin/users/{username}/disable", auth.ManageUsers, false, s.userDisableConfirm},
+		{"POST /admin/users/{username}/disable", auth.ManageUsers, false, s.userDisable},
+		{"POST /admin/users/{username}/enable", auth.ManageUsers, false, s.userEnable},
 
 		// Administration: holidays.
 		{"GET /admin/holidays", auth.ViewHolidays, false, s.adminHolidays},
