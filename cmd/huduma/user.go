@@ -204,7 +204,11 @@ func runUserList(ctx context.Context, args []string, e env) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d accounts\n", total)
+	if total == 1 {
+		fmt.Fprintln(e.stdout, "1 account")
+	} else {
+		fmt.Fprintf(e.stdout, "%d accounts\n", total)
+	}
 	return nil
 }
 

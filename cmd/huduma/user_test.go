@@ -25,7 +25,7 @@ func TestUserCommands(t *testing.T) {
 		t.Fatalf("user list: %q %v", out, err)
 	}
 	out, _, err = runCmd(t, "", "user", "list", "--db", dsn, "--role", "auditor")
-	if err != nil || strings.Contains(out, "jane") || !strings.Contains(out, "1 accounts") {
+	if err != nil || strings.Contains(out, "jane") || !strings.Contains(out, "1 account\n") {
 		t.Errorf("user list --role auditor: %q %v", out, err)
 	}
 	out, _, err = runCmd(t, "a new long password\n", "user", "passwd", "--db", dsn, "--username", "jane")

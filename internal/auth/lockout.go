@@ -173,28 +173,10 @@ func (s *Store) LockState(ctx context.Context, userID int64) (AccountLock, error
 	return a, nil
 }
 
-// CanUnlock reports whether u may unlock the account: the secretariat anyone's, an agency admin
-// the staff of their agency (its admins, and the officers and managers of the offices it runs), a
-// centre manager the officers of their centre — the lines along which accounts are managed.
+// CanUnlock reports whether u may unlock the account: whoever manages it (CanManageUser, the
+// one rule of who manages whom, in staff_scope.go).
 func (u User) CanUnlock(a AccountLock) bool {
-	if u.ID == 0 || !u.Active {
-		return false
-	}
-	t := a.User
-	switch u.Role {
-	case NationalAdmin:
-		return true
-	case AgencyAdmin:
-		switch t.Role {
-		case AgencyAdmin:
-			return t.AgencyID == u.AgencyID
-		case CentreManager, Officer:
-			return a.CentreAgencyID != 0 && a.CentreAgencyID == u.AgencyID
-		}
-	case CentreManager:
-		return t.Role == Officer && t.CentreID != 0 && t.CentreID == u.CentreID
-	}
-	return false
+	return u.CanManageUser(Staff{User: a.User, CentreRunBy: a.CentreAgencyID})
 }
 
 // Unlock ends an account's lock at once and forgets the failures that led to it, for an

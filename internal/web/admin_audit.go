@@ -11,7 +11,7 @@ import (
 // The entities and actions the audit trail's filters offer (and accept: another value is refused).
 var (
 	auditEntities = []string{"agency", "centre", "centre_services", "service", "charter", "holiday", "calendar", "user"}
-	auditActions  = []string{"create", "update", "delete", "sign_in", "sign_out", "disable", "enable", "password_link", "password_set"}
+	auditActions  = []string{"create", "update", "delete", "sign_in", "sign_out", "disable", "enable", "password_link", "password_set", "unlock"}
 )
 
 // auditLog lets admins and auditors browse and filter the audit trail. Agency admins and centre

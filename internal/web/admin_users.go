@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huduma-ke/huduma/internal/apperr"
 	"github.com/huduma-ke/huduma/internal/auth"
@@ -132,12 +133,18 @@ func (s *Server) showUserForm(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	title := "Add a staff member"
+	var lockedUntil time.Time
 	if st.ID != 0 {
 		title = "Staff account"
+		lock, err := s.auth.LockState(r.Context(), st.ID)
+		if err != nil {
+			return err
+		}
+		lockedUntil = lock.LockedUntil
 	}
 	s.render(w, r, status, "admin_user_form", title, map[string]any{
 		"Staff": st, "Errors": errs, "Roles": u.GrantableRoles(), "RoleNames": roleNames, "Centres": centres, "Agencies": agencies,
-		"Integrity": u.Role == auth.NationalAdmin,
+		"Integrity": u.Role == auth.NationalAdmin, "LockedUntil": lockedUntil, "Zone": displayZone,
 	})
 	return nil
 }

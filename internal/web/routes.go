@@ -219,7 +219,7 @@ func (s *Server) table() []route {
 		// Administration: staff accounts. Unlocking an account locked after failed sign-ins: the
 		// permission of those who manage staff (national and agency admins, centre managers), and
 		// the scope checked against the account (auth.User.CanUnlock).
-		{"POST /admin/users/{id}/unlock", auth.EditCharter, false, s.userUnlock},
+		{"POST /admin/users/{id}/unlock", auth.ManageUsers, false, s.userUnlock},
 
 		// Oversight.
 		{"GET /admin/audit", auth.ViewAudit, false, s.auditLog},
