@@ -167,6 +167,15 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	c := staffChangeFromForm(r)
 	username := strings.ToLower(strings.TrimSpace(r.PostFormValue("username")))
 	st, err := s.auth.InviteStaff(r.Context(), u, clientIP(r), username, c, s.publicURL())
+	if apperr.Is(err, apperr.Conflict) {
+		// The same form sent twice (a double click, a retry on a slow link) finds the account its
+		// first sending made: show it rather than a "taken" error, and send nothing again.
+		if prev, lerr := s.auth.ManagedStaff(r.Context(), u, username); lerr == nil && prev.Invited && prev.Name == strings.TrimSpace(c.Name) &&
+			prev.Email == strings.TrimSpace(c.Email) && s.now().Sub(prev.CreatedAt) < 10*time.Minute {
+			http.Redirect(w, r, "/admin/users/"+prev.Username+"?notice=invited", http.StatusSeeOther)
+			return nil
+		}
+	}
 	if errs, ok := formErrors(err); ok {
 		typed := auth.Staff{User: auth.User{Username: username, Name: c.Name, Email: c.Email, Phone: c.Phone, Role: c.Role,
 			CentreID: c.CentreID, AgencyID: c.AgencyID, Language: c.Language, IntegrityOfficer: c.IntegrityOfficer}}

@@ -2,7 +2,10 @@ package web_test
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -14,6 +17,7 @@ import (
 	"github.com/huduma-ke/huduma/internal/db"
 	"github.com/huduma-ke/huduma/internal/dbtest"
 	"github.com/huduma-ke/huduma/internal/queue"
+	"github.com/huduma-ke/huduma/internal/web"
 )
 
 // passwordLink finds the one-time link in the newest outbox message to recipient.
@@ -109,10 +113,21 @@ func TestInvitationSetsThePassword(t *testing.T) {
 		if err != nil || !st.Invited || st.Phone != "+254712345678" || st.Language != "sw" {
 			t.Fatalf("stored account %+v (%v)", st, err)
 		}
-		// Submitting the same form again adds nothing and says why.
+		// Submitting the same form again (a double click) adds and sends nothing more; another
+		// person under the same username is refused.
 		res, body = admin.submit("/admin/users/new", form)
+		wantStatus(t, res, body, http.StatusSeeOther)
+		if h.count("users") != users+1 || h.count("outbox") != outbox+1 {
+			t.Errorf("the repeated form added %d accounts and %d messages", h.count("users")-users, h.count("outbox")-outbox)
+		}
+		other := url.Values{}
+		for k, v := range form {
+			other[k] = v
+		}
+		other.Set("name", "Wanjiku Kamau")
+		res, body = admin.submit("/admin/users/new", other)
 		wantStatus(t, res, body, http.StatusConflict)
-		wantContains(t, body, "That username is taken.")
+		wantContains(t, body, "That username is taken.", `value="Wanjiku Kamau"`)
 
 		channel, subject, msg := h.lastMessage("wanjiku@huduma.example")
 		if channel != "email" || !strings.Contains(subject, "akaunti yako") || !strings.Contains(msg, "Weka nenosiri lako ndani ya saa 72") {
@@ -462,4 +477,29 @@ func TestAccountPage(t *testing.T) {
 			t.Errorf("%d audit records of the account changes, want at least 3", n)
 		}
 	})
+}
+
+// TestForgotPasswordIsRateLimited: "Forgot password?" is limited per address as sign-in is, so a
+// script cannot fill people's phones and mailboxes or probe for accounts at speed.
+func TestForgotPasswordIsRateLimited(t *testing.T) {
+	h := newHarness(t, dbtest.SQLite(t))
+	s, err := web.NewServer(web.Config{Version: "test", SignInPerMinute: 2, APIPerSecond: 1000, IntakePerMinute: 1000},
+		web.Deps{DB: h.d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return h.now }, Charters: h.charters,
+			Auth: h.users, Requests: h.requests, Queue: h.queue})
+	if err != nil {
+		t.Fatal(err)
+	}
+	limited := *h
+	limited.srv = httptest.NewServer(s)
+	defer limited.srv.Close()
+	c := limited.anonymous()
+	token := publicForm(c, "/signin/forgot")
+	var statuses []int
+	for i := 0; i < 3; i++ {
+		res, _ := c.post("/signin/forgot", url.Values{"csrf": {token}, "who": {fmt.Sprintf("someone%d", i)}})
+		statuses = append(statuses, res.StatusCode)
+	}
+	if statuses[0] != http.StatusOK || statuses[2] != http.StatusTooManyRequests {
+		t.Errorf("statuses %v, want 200 first and 429 past the limit", statuses)
+	}
 }
