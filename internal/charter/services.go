@@ -12,7 +12,7 @@ import (
 
 const serviceColumns = `s.id, s.code, s.agency_id, a.code, a.name, s.position, s.name, s.name_sw, s.description, s.requirements,
 	s.cost_kind, s.cost_cents, s.cost_text, s.timeline_kind, s.timeline, s.timeline_text, s.channels, s.is_demo, s.active,
-	s.requires_approval, s.response_timeline, s.fields, s.created_at, s.updated_at`
+	s.requires_approval, s.response_timeline, s.fields, s.created_at, s.updated_at, s.allow_anonymous`
 
 const serviceFrom = ` FROM services s JOIN agencies a ON a.id = s.agency_id`
 
@@ -22,7 +22,7 @@ func scanService(row db.Scanner) (Service, error) {
 	var fields fieldList
 	err := row.Scan(&s.ID, &s.Code, &s.AgencyID, &s.AgencyCode, &s.AgencyName, &s.Position, &s.Name, &s.NameSw, &s.Description, &reqs,
 		&s.Cost.Kind, &s.Cost.Cents, &s.Cost.Text, &s.Timeline.Kind, &s.Timeline.Span, &s.Timeline.Text, &chans, &s.Demo, &s.Active,
-		&s.RequiresApproval, &s.ResponseTimeline, &fields, &s.CreatedAt, &s.UpdatedAt)
+		&s.RequiresApproval, &s.ResponseTimeline, &fields, &s.CreatedAt, &s.UpdatedAt, &s.AllowAnonymous)
 	s.Requirements, s.Channels, s.Fields = reqs, chans, fields
 	return s, err
 }
@@ -118,11 +118,11 @@ func (s *Store) SaveService(ctx context.Context, actor audit.Actor, sv Service) 
 			}
 			err := tx.QueryRowContext(ctx, `INSERT INTO services (code, agency_id, position, name, name_sw, description, requirements,
 				cost_kind, cost_cents, cost_text, timeline_kind, timeline, timeline_text, channels, is_demo, active, created_at, updated_at,
-				requires_approval, response_timeline, fields)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, TRUE, $16, $17, $18, $19, $20) RETURNING id`,
+				requires_approval, response_timeline, fields, allow_anonymous)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, TRUE, $16, $17, $18, $19, $20, $21) RETURNING id`,
 				sv.Code, sv.AgencyID, sv.Position, sv.Name, sv.NameSw, sv.Description, stringList(sv.Requirements),
 				sv.Cost.Kind, sv.Cost.Cents, sv.Cost.Text, sv.Timeline.Kind, sv.Timeline.Span, sv.Timeline.Text,
-				stringList(sv.Channels), sv.Demo, now, now, sv.RequiresApproval, sv.ResponseTimeline, fieldList(sv.Fields)).Scan(&sv.ID)
+				stringList(sv.Channels), sv.Demo, now, now, sv.RequiresApproval, sv.ResponseTimeline, fieldList(sv.Fields), sv.AllowAnonymous).Scan(&sv.ID)
 			if err != nil {
 				return conflictField(s.db.Kind(), err, "code", "A service with this code already exists.")
 			}
@@ -136,10 +136,10 @@ func (s *Store) SaveService(ctx context.Context, actor audit.Actor, sv Service) 
 		if _, err := tx.ExecContext(ctx, `UPDATE services SET code = $1, agency_id = $2, position = $3, name = $4, name_sw = $5,
 			description = $6, requirements = $7, cost_kind = $8, cost_cents = $9, cost_text = $10, timeline_kind = $11,
 			timeline = $12, timeline_text = $13, channels = $14, active = $15, updated_at = $16,
-			requires_approval = $18, response_timeline = $19, fields = $20 WHERE id = $17`,
+			requires_approval = $18, response_timeline = $19, fields = $20, allow_anonymous = $21 WHERE id = $17`,
 			sv.Code, sv.AgencyID, sv.Position, sv.Name, sv.NameSw, sv.Description, stringList(sv.Requirements),
 			sv.Cost.Kind, sv.Cost.Cents, sv.Cost.Text, sv.Timeline.Kind, sv.Timeline.Span, sv.Timeline.Text,
-			stringList(sv.Channels), sv.Active, now, sv.ID, sv.RequiresApproval, sv.ResponseTimeline, fieldList(sv.Fields)); err != nil {
+			stringList(sv.Channels), sv.Active, now, sv.ID, sv.RequiresApproval, sv.ResponseTimeline, fieldList(sv.Fields), sv.AllowAnonymous); err != nil {
 			return conflictField(s.db.Kind(), err, "code", "A service with this code already exists.")
 		}
 		sv.CreatedAt, sv.UpdatedAt = before.CreatedAt, now

@@ -121,6 +121,9 @@ type Service struct {
 	RequiresApproval bool
 	// ResponseTimeline is the first-response commitment ("10m"); "" means Huduma's default.
 	ResponseTimeline string
+	// AllowAnonymous: the service takes requests through Open311 without a name or a contact,
+	// as generic Open311 apps send them; nobody is told what becomes of such a request.
+	AllowAnonymous bool
 	// Fields are what the request form asks beyond name, phone and description.
 	Fields    []Field
 	CreatedAt time.Time

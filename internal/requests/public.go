@@ -201,7 +201,7 @@ func RedactPersonal(text string, c Citizen) string { return personalRedactor(c)(
 // request's texts.
 func personalRedactor(c Citizen) func(string) string {
 	var alts []string
-	if name := strings.TrimSpace(c.Name); name != "" {
+	if name := strings.TrimSpace(c.Name); name != "" && name != AnonymousName {
 		alts = append(alts, `(?i:`+regexp.QuoteMeta(name)+`)`)
 		for _, part := range strings.Fields(name) {
 			if part = strings.Trim(part, ".,;:()'\""); len([]rune(part)) >= 3 {

@@ -287,6 +287,12 @@ func (s *Store) validate(ctx context.Context, n *NewRequest) (charter.Service, c
 	n.Citizen.Email = strings.TrimSpace(n.Citizen.Email)
 	n.Citizen.IDNumber = strings.TrimSpace(n.Citizen.IDNumber)
 	n.Subject, n.Description = strings.TrimSpace(n.Subject), strings.TrimSpace(n.Description)
+	// A service may take Open311 reports without a name or a contact (generic Open311 apps send
+	// none): the request is stored with AnonymousName and nobody is notified.
+	anonymous := sv.AllowAnonymous && n.Channel == "open311"
+	if anonymous && n.Citizen.Name == "" {
+		n.Citizen.Name = AnonymousName
+	}
 	if n.Citizen.Name == "" {
 		f["name"] = "This field is required."
 	} else if len(n.Citizen.Name) > 120 {
@@ -304,7 +310,7 @@ func (s *Store) validate(ctx context.Context, n *NewRequest) (charter.Service, c
 			f["email"] = "Enter a valid e-mail address."
 		}
 	}
-	if n.Citizen.Phone == "" && n.Citizen.Email == "" && f["phone"] == "" && (n.Channel == "web" || n.Channel == "api" || n.Channel == "open311") {
+	if n.Citizen.Phone == "" && n.Citizen.Email == "" && f["phone"] == "" && !anonymous && (n.Channel == "web" || n.Channel == "api" || n.Channel == "open311") {
 		f["phone"] = "Give a phone number or an e-mail address so that we can tell you what happens."
 	}
 	if n.Citizen.IDNumber != "" && !idNumber(n.Citizen.IDNumber) {

@@ -124,6 +124,14 @@ type Citizen struct {
 	IDNumber string
 }
 
+// AnonymousName is the citizen's name on an anonymous Open311 report (a service that allows
+// them, and no name given). The column must not be empty; a dash reads as "nobody" in both
+// languages wherever a name is listed, and screens that show one request say it in words.
+const AnonymousName = "—"
+
+// Anonymous says whether the request came without a name (an anonymous Open311 report).
+func (r Request) Anonymous() bool { return r.Citizen.Name == AnonymousName }
+
 // SLA reports the request's SLA state at now.
 func (r Request) SLA(now time.Time) SLAState {
 	switch {

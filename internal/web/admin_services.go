@@ -69,6 +69,7 @@ func serviceFromForm(r *http.Request, sv charter.Service) charter.Service {
 	_ = r.ParseForm()
 	sv.Channels = r.PostForm["channels"]
 	sv.Active = r.PostFormValue("active") == "on"
+	sv.AllowAnonymous = r.PostFormValue("allow_anonymous") == "on"
 	return sv
 }
 
