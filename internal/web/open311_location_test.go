@@ -125,3 +125,39 @@ func TestOpen311FeedHidesPrivateLocations(t *testing.T) {
 		}
 	})
 }
+
+// A NaN that PostgreSQL kept before the channels refused it is no location: the feed still
+// answers, with the request and without coordinates. (SQLite stores no NaN: it keeps NULL.)
+func TestOpen311FeedSurvivesAStoredNaN(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		_, key := h.newAPIKey("County app")
+		res, body := o311Post(h, "/open311/v2/requests.json", o311Form(key))
+		ref := o311Created(t, res, body).ID
+		if d.Engine == db.Postgres {
+			if _, err := d.ExecContext(ctx, `UPDATE requests SET latitude = 'NaN'::float8, longitude = 'Infinity'::float8 WHERE reference = $1`, ref); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			if _, err := d.ExecContext(ctx, `UPDATE requests SET latitude = 9e999, longitude = -9e999 WHERE reference = $1`, ref); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, path := range []string{"/open311/v2/requests.json", "/open311/v2/requests/" + ref + ".json"} {
+			var list []o311RequestDoc
+			o311Get(t, h, path, http.StatusOK, &list)
+			found := false
+			for _, r := range list {
+				if r.ID == ref {
+					found = true
+					if r.Lat != nil || r.Long != nil {
+						t.Errorf("%s: a non-finite coordinate shown as %v, %v", path, *r.Lat, *r.Long)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s: the request is missing", path)
+			}
+		}
+	})
+}
