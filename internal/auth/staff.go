@@ -317,8 +317,11 @@ func (s *Store) InviteStaff(ctx context.Context, by User, ip, username string, c
 	return st, err
 }
 
-// UpdateStaff changes an account the user manages, within what they may grant.
-func (s *Store) UpdateStaff(ctx context.Context, by User, ip, username string, c StaffChange) (Staff, error) {
+// UpdateStaff changes an account the user manages, within what they may grant. A new e-mail
+// address or mobile number ends the account's unused password links — they went to the old one,
+// perhaps a mistyped one, where someone else could take the account — and an account still
+// invited gets a fresh invitation at the new address (base is the links' public address).
+func (s *Store) UpdateStaff(ctx context.Context, by User, ip, username string, c StaffChange, base string) (Staff, error) {
 	var st Staff
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		before, err := staffWhere(ctx, tx, "u.username = $1", strings.ToLower(strings.TrimSpace(username)))
@@ -343,8 +346,20 @@ func (s *Store) UpdateStaff(ctx context.Context, by User, ip, username string, c
 			after.IntegrityOfficer, now, after.ID); err != nil {
 			return db.MapError(s.db.Kind(), err)
 		}
-		return audit.Record(ctx, tx, now, by.Actor(ip), "update", "user", after.Username, "Changed account "+after.Username,
-			snapshot(before), snapshot(after), after.AgencyID, after.CentreID)
+		if err := audit.Record(ctx, tx, now, by.Actor(ip), "update", "user", after.Username, "Changed account "+after.Username,
+			snapshot(before), snapshot(after), after.AgencyID, after.CentreID); err != nil {
+			return err
+		}
+		if after.Email == before.Email && after.Phone == before.Phone {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE password_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL`, now, after.ID); err != nil {
+			return err
+		}
+		if after.Invited && after.Active && (after.Email != "" || after.Phone != "") {
+			return s.sendPasswordLink(ctx, tx, by.Actor(ip), by.ID, after.User, PurposeInvite, base, now)
+		}
+		return nil
 	})
 	return st, err
 }
@@ -396,6 +411,10 @@ func (s *Store) setActiveTx(ctx context.Context, tx *sql.Tx, actor audit.Actor, 
 	action, summary := "enable", "Re-enabled account "+st.Username
 	if !active {
 		action, summary = "disable", "Disabled account "+st.Username
+		// Off duty too: re-enabled, they take requests in turn again only when they say so.
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET on_duty = FALSE WHERE id = $1`, st.ID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, st.ID); err != nil {
 			return err
 		}

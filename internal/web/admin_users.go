@@ -209,7 +209,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	if u.Role != auth.NationalAdmin {
 		c.IntegrityOfficer = before.IntegrityOfficer // the form has no such box for them
 	}
-	_, err = s.auth.UpdateStaff(r.Context(), u, clientIP(r), before.Username, c)
+	_, err = s.auth.UpdateStaff(r.Context(), u, clientIP(r), before.Username, c, s.publicURL())
 	if errs, ok := formErrors(err); ok {
 		typed := before
 		typed.Name, typed.Email, typed.Phone, typed.Role = c.Name, c.Email, c.Phone, c.Role

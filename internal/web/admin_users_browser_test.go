@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +46,7 @@ func TestStaffInvitationInBrowser(t *testing.T) {
 				here, _ := chromedp.Run(b, chromedp.Location())
 				path := strings.TrimPrefix(here, h.srv.URL)
 				if err := chromedp.Do(b, chromedp.EmulateViewport(size.w, size.h),
-					chromedp.Navigate(h.srv.URL+"/lang/"+lang+"?next="+path), chromedp.WaitVisible(css("main h1"))); err != nil {
+					chromedp.Navigate(h.srv.URL+"/lang/"+lang+"?next="+url.QueryEscape(path)), chromedp.WaitVisible(css("main h1"))); err != nil {
 					fail(err)
 				}
 				overflow, _ := chromedp.Run(b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
@@ -59,7 +60,7 @@ func TestStaffInvitationInBrowser(t *testing.T) {
 			fail(err)
 		}
 		here, _ := chromedp.Run(b, chromedp.Location())
-		if err := chromedp.Do(b, chromedp.Navigate(h.srv.URL+"/lang/en?next="+strings.TrimPrefix(here, h.srv.URL)), chromedp.WaitVisible(css("main h1"))); err != nil {
+		if err := chromedp.Do(b, chromedp.Navigate(h.srv.URL+"/lang/en?next="+url.QueryEscape(strings.TrimPrefix(here, h.srv.URL))), chromedp.WaitVisible(css("main h1"))); err != nil {
 			fail(err)
 		}
 	}
@@ -97,6 +98,10 @@ func TestStaffInvitationInBrowser(t *testing.T) {
 		t.Errorf("after adding: %q", notice)
 	}
 	shoot("user-edit")
+	if err := chromedp.Do(b, chromedp.Click(css(`a[href="/admin/users/achieng.o/disable"]`)), chromedp.WaitVisible(css("button.danger"))); err != nil {
+		fail(err)
+	}
+	shoot("user-disable")
 
 	// The invitation, opened in a browser with nobody signed in.
 	token := h.linkTo("achieng@huduma.example")
@@ -105,6 +110,12 @@ func TestStaffInvitationInBrowser(t *testing.T) {
 		chromedp.WaitVisible(css(`a[href="/signin"]`)),
 		chromedp.Navigate(h.srv.URL+"/password?t="+token),
 		chromedp.WaitVisible(css("#password")),
+	)
+	if err != nil {
+		fail(err)
+	}
+	shoot("password-link")
+	err = chromedp.Do(b,
 		chromedp.SendKeys(css("#password"), "jua kali la mchana"),
 		chromedp.SendKeys(css("#confirm"), "jua kali la mchana"),
 		chromedp.Submit(css("#password")),
@@ -131,4 +142,16 @@ func TestStaffInvitationInBrowser(t *testing.T) {
 		t.Errorf("signed in as %q", who)
 	}
 	shoot("account")
+	// The pages of a spent link and of "Forgot password?".
+	if err := chromedp.Do(b, chromedp.Navigate(h.srv.URL+"/password?t="+token), chromedp.WaitVisible(css("main h1"))); err != nil {
+		fail(err)
+	}
+	if text, _ := chromedp.Run(b, chromedp.Text(css("main"))); !strings.Contains(text, "already been used") {
+		t.Errorf("a spent link shows %q", text)
+	}
+	shoot("password-link-used")
+	if err := chromedp.Do(b, chromedp.Navigate(h.srv.URL+"/signin/forgot"), chromedp.WaitVisible(css("#who"))); err != nil {
+		fail(err)
+	}
+	shoot("forgot-password")
 }

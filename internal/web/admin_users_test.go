@@ -143,6 +143,17 @@ func TestInvitationSetsThePassword(t *testing.T) {
 		if n := h.countWhere(`SELECT COUNT(*) FROM audit_log WHERE entity = 'user' AND entity_id = 'wanjiku.o' AND action IN ('create', 'password_link')`); n != 2 {
 			t.Errorf("%d audit records of the invitation, want 2", n)
 		}
+		// The address was mistyped: correcting it ends the link sent there and invites again.
+		fix := url.Values{}
+		for k, v := range form {
+			fix[k] = v
+		}
+		fix.Set("email", "wanjiku.otieno@huduma.example")
+		res, body = admin.submit("/admin/users/wanjiku.o", fix)
+		wantStatus(t, res, body, http.StatusSeeOther)
+		res, body = h.anonymous().get("/password?t=" + token)
+		wantStatus(t, res, body, http.StatusGone)
+		token = h.linkTo("wanjiku.otieno@huduma.example")
 		// Not yet usable: an invited account has no password anyone could guess or know.
 		if _, status := h.signIn("wanjiku.o", ""); status != http.StatusUnauthorized {
 			t.Errorf("invited account signed in with an empty password: %d", status)
@@ -180,7 +191,7 @@ func TestInvitationSetsThePassword(t *testing.T) {
 		// An administrator's reset link expires after 72 hours.
 		res, body = admin.submit("/admin/users/wanjiku.o/reset", nil)
 		wantStatus(t, res, body, http.StatusSeeOther)
-		reset := h.linkTo("wanjiku@huduma.example")
+		reset := h.linkTo("wanjiku.otieno@huduma.example")
 		h.now = h.now.Add(72*time.Hour + time.Minute)
 		res, body = h.anonymous().get("/password?t=" + reset)
 		wantStatus(t, res, body, http.StatusGone)
@@ -301,6 +312,10 @@ func TestDisableEndsSessionsAndFreesTheCounter(t *testing.T) {
 		wantStatus(t, res, body, http.StatusSeeOther)
 		officer.submit("/staff/counter/start", nil)
 
+		gpoOfficer, _ := h.users.UserByUsername(ctx, "gpo.officer")
+		if err := h.requests.SetOnDuty(ctx, gpoOfficer.ID, true); err != nil {
+			t.Fatal(err)
+		}
 		manager := h.as("gpo.manager")
 		res, body = manager.get("/admin/users/gpo.officer/disable")
 		wantStatus(t, res, body, http.StatusOK)
@@ -315,7 +330,9 @@ func TestDisableEndsSessionsAndFreesTheCounter(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
 			t.Errorf("the disabled officer's session still works: %d", res.StatusCode)
 		}
-		gpoOfficer, _ := h.users.UserByUsername(ctx, "gpo.officer")
+		if on, _ := h.users.OnDuty(ctx, gpoOfficer.ID); on {
+			t.Error("the disabled officer is still on duty for requests in turn")
+		}
 		if n := h.countWhere(`SELECT COUNT(*) FROM sessions WHERE user_id = $1`, gpoOfficer.ID); n != 0 {
 			t.Errorf("%d sessions left", n)
 		}
