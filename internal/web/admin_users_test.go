@@ -520,3 +520,36 @@ func TestForgotPasswordIsRateLimited(t *testing.T) {
 		t.Errorf("statuses %v, want 200 first and 429 past the limit", statuses)
 	}
 }
+
+// TestStaffListQueryAgreesWithTheRule: the list's SQL scope and auth.User.SeesStaff are the same
+// rule — for every demo account, the list shows exactly the accounts the rule says they see —
+// and the list pages.
+func TestStaffListQueryAgreesWithTheRule(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		h.users.CreateUser(ctx, audit.System, newOfficer(centreID(t, h, "KKG-ICT-HQ")))
+		all, err := h.users.ListAllStaff(ctx, auth.StaffFilter{PerPage: 200})
+		if err != nil || all.Total < 9 {
+			t.Fatalf("all staff: %d %v", all.Total, err)
+		}
+		for _, viewer := range all.Staff {
+			page, err := h.users.ListStaff(ctx, viewer.User, auth.StaffFilter{PerPage: 200})
+			if err != nil {
+				t.Fatal(err)
+			}
+			listed := map[string]bool{}
+			for _, st := range page.Staff {
+				listed[st.Username] = true
+			}
+			for _, st := range all.Staff {
+				if viewer.SeesStaff(st) != listed[st.Username] {
+					t.Errorf("%s: the rule says %v for %s, the list %v", viewer.Username, viewer.SeesStaff(st), st.Username, listed[st.Username])
+				}
+			}
+		}
+		p, err := h.users.ListAllStaff(ctx, auth.StaffFilter{PerPage: 4, Page: 3})
+		if err != nil || p.Pages != (all.Total+3)/4 || len(p.Staff) != all.Total-8 || p.Total != all.Total {
+			t.Errorf("page 3 of 4 a page: %d of %d pages, %d rows of %d (%v)", p.Page, p.Pages, len(p.Staff), p.Total, err)
+		}
+	})
+}
