@@ -16,6 +16,14 @@ import (
 // that fails is rolled back alone and its caller gets its error; the others commit. Every caller
 // returns only after the commit that carries its work, so nothing is acknowledged before it is
 // stored. (PostgreSQL does this itself: its commits share WAL flushes.)
+//
+// A caller may go away while its transaction runs (a citizen closing the page cancels the
+// request's context). SQLite answers an interrupted write by rolling back the whole transaction,
+// which here is the whole group: one disconnect lost up to 31 other people's work. So the
+// writer's connection does not interrupt a statement that is running (see detached in
+// sqlitestmts.go; the statements are short, and the group waits for it anyway), and a caller whose
+// context has ended by the time its work is done has its savepoint rolled back and gets its
+// context's error: its work is undone, everyone else's commits.
 
 // maxGroup bounds a group, so that the first caller of a long queue does not wait for all of it.
 const maxGroup = 32
@@ -82,7 +90,18 @@ func (d *DB) commitGroup(group []*writeTx) {
 			}
 		}
 	}
-	tx, err := d.BeginTx(context.Background(), nil)
+	conn, err := d.DB.Conn(context.Background())
+	if err != nil {
+		finish(fmt.Errorf("begin: %w", err))
+		return
+	}
+	defer conn.Close()
+	if err := setDetached(conn, true); err != nil {
+		finish(fmt.Errorf("begin: %w", err))
+		return
+	}
+	defer setDetached(conn, false)
+	tx, err := conn.BeginTx(context.Background(), nil)
 	if err != nil {
 		finish(fmt.Errorf("begin: %w", err))
 		return
@@ -124,11 +143,29 @@ func (d *DB) commitGroup(group []*writeTx) {
 	finish(MapError(d.Engine, commit(tx)))
 }
 
+// runFnTx runs a caller's work; a caller that has gone away, before or during it, has it undone.
 func runFnTx(w *writeTx, tx *sql.Tx) error {
 	if err := w.ctx.Err(); err != nil {
 		return err // given up before its turn
 	}
-	return w.fn(tx)
+	err := w.fn(tx)
+	if cerr := w.ctx.Err(); cerr != nil {
+		return cerr // gone while it ran: nobody is waiting for this work
+	}
+	return err
+}
+
+// setDetached tells the writer's connection to let running statements finish whatever happens
+// to their callers' contexts (true), or to interrupt them again (false, back in the pool).
+func setDetached(conn *sql.Conn, on bool) error {
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stmtCachingConn)
+		if !ok {
+			return fmt.Errorf("writer: not a Huduma SQLite connection (%T)", dc)
+		}
+		c.detached = on
+		return nil
+	})
 }
 
 func commit(tx *sql.Tx) error {

@@ -60,6 +60,19 @@ type stmtCachingConn struct {
 	sqliteConn
 	stmts map[string]driver.Stmt
 	inUse map[driver.Stmt]bool // queries whose rows are open
+	// detached: the group-commit writer holds this connection. A statement then runs to its end
+	// even if its caller's context ends, because SQLite would answer the interrupt by rolling back
+	// the whole group's transaction (groupcommit.go).
+	detached bool
+}
+
+// stmtCtx is the context a statement runs under: the caller's, without its cancellation while
+// the connection is detached.
+func (c *stmtCachingConn) stmtCtx(ctx context.Context) context.Context {
+	if c.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // cached returns the connection's prepared statement for query, preparing it the first time.
@@ -80,6 +93,7 @@ func (c *stmtCachingConn) cached(ctx context.Context, query string) (driver.Stmt
 
 // ExecContext runs a write through the connection's cached statement for it.
 func (c *stmtCachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	ctx = c.stmtCtx(ctx)
 	if strings.Contains(query, ";") { // a script (migrations): as it is
 		return c.sqliteConn.ExecContext(ctx, query, args)
 	}
@@ -92,6 +106,7 @@ func (c *stmtCachingConn) ExecContext(ctx context.Context, query string, args []
 
 // QueryContext runs a query through the cached statement, unless that one is being read.
 func (c *stmtCachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	ctx = c.stmtCtx(ctx)
 	if strings.Contains(query, ";") {
 		return c.sqliteConn.QueryContext(ctx, query, args)
 	}

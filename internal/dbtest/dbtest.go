@@ -67,6 +67,28 @@ func SQLite(t testing.TB) *db.DB {
 // server is there but does not work.
 func Postgres(t testing.TB) *db.DB {
 	t.Helper()
+	srv := pgServer(t)
+	name := newDatabase(t, srv, (*server).createDatabase)
+	d := open(t, srv.dsn(name))
+	if d.Engine != db.Postgres {
+		t.Fatalf("dbtest: %s opened as %s", d.Display, d.Engine)
+	}
+	return d
+}
+
+// PostgresEmpty returns the URL of a fresh, empty (unmigrated) PostgreSQL database, dropped when
+// the test ends: for tests of migration itself, such as two nodes starting at once. It skips or
+// fails as Postgres does.
+func PostgresEmpty(t testing.TB) string {
+	t.Helper()
+	srv := pgServer(t)
+	return srv.dsn(newDatabase(t, srv, (*server).createEmptyDatabase))
+}
+
+// pgServer returns the test PostgreSQL server, skipping the test when there is none (failing it
+// under CI=true).
+func pgServer(t testing.TB) *server {
+	t.Helper()
 	if !pg.mainCalled.Load() {
 		t.Fatal("dbtest: PostgreSQL tests need this package to stop the server when they finish; add\n" +
 			"\tfunc TestMain(m *testing.M) { dbtest.Main(m) }")
@@ -83,13 +105,19 @@ func Postgres(t testing.TB) *db.DB {
 		}
 		t.Fatalf("dbtest: PostgreSQL: %v", err)
 	}
+	return srv
+}
+
+// newDatabase makes a database with create and drops it when the test ends.
+func newDatabase(t testing.TB, srv *server, create func(*server, context.Context) (string, error)) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	name, err := srv.createDatabase(ctx)
+	name, err := create(srv, ctx)
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
-	// Cleanups run last-registered first: open's Close runs before this DROP.
+	// Cleanups run last-registered first: a Close registered after this runs before the DROP.
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -97,11 +125,7 @@ func Postgres(t testing.TB) *db.DB {
 			t.Errorf("dbtest: %v", err)
 		}
 	})
-	d := open(t, srv.dsn(name))
-	if d.Engine != db.Postgres {
-		t.Fatalf("dbtest: %s opened as %s", d.Display, d.Engine)
-	}
-	return d
+	return name
 }
 
 // open opens and migrates dsn and closes it when the test ends. A database cloned from the template

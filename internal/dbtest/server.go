@@ -204,6 +204,15 @@ func (s *server) createDatabase(ctx context.Context) (string, error) {
 	return name, nil
 }
 
+// createEmptyDatabase makes a new database with nothing in it.
+func (s *server) createEmptyDatabase(ctx context.Context) (string, error) {
+	name := "huduma_test_" + randomHex(6)
+	if _, err := s.admin.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)); err != nil {
+		return "", fmt.Errorf("create database %s: %w", name, err)
+	}
+	return name, nil
+}
+
 // dropDatabase drops name, ending any connection a test left open.
 func (s *server) dropDatabase(ctx context.Context, name string) error {
 	if _, err := s.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(name)+" WITH (FORCE)"); err != nil {
