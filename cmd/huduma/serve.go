@@ -133,13 +133,20 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fmt.Fprintf(e.stdout, "Huduma %s serving on http://%s (database: %s %s)\n", version, ln.Addr(), a.db.Engine, a.db.Display)
 	log.Info("serving", "addr", ln.Addr().String(), "engine", a.db.Engine)
 
+	// Background work runs under bg, stopped and waited for before the database closes (workers.go).
+	bg := newWorkers()
+	defer func() { // on an early return; after a shutdown, already stopped
+		stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		bg.stop(stopCtx)
+	}()
 	// Background work: SLA timers and escalations (durable jobs), and the outbox of SMS and
 	// e-mail. Every node may run them: claims are exclusive, so nothing runs twice.
 	if c.workers {
 		runner := jobs.NewRunner(a.db, time.Now, log)
 		a.requests.RegisterJobs(runner)
 		cs.RegisterJobs(runner)
-		go runner.Run(ctx, 5*time.Second)
+		bg.Go("jobs", func(ctx context.Context) { runner.Run(ctx, 5*time.Second) })
 		var sms notify.Provider = notify.LogProvider{Log: log}
 		if c.smsProvider == "africastalking" {
 			sms = c.at
@@ -148,10 +155,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 		if c.smtp.Addr != "" {
 			email = c.smtp
 		}
-		go notify.NewWorker(a.db, time.Now, sms, email, log).Run(ctx)
+		bg.Go("notify", notify.NewWorker(a.db, time.Now, sms, email, log).Run)
 	}
 
-	go func() {
+	bg.Go("sweep", func(ctx context.Context) {
 		t := time.NewTicker(5 * time.Minute)
 		defer t.Stop()
 		for {
@@ -168,14 +175,14 @@ func runServe(ctx context.Context, args []string, e env) error {
 				}
 			}
 		}
-	}()
+	})
 
 	errc := make(chan error, 1)
-	go srv.PollBoards(ctx, 2*time.Second) // calls made by other nodes or by huduma simulate
+	bg.Go("boards", func(ctx context.Context) { srv.PollBoards(ctx, 2*time.Second) }) // calls made by other nodes or by huduma simulate
 	// Ratings and alerts: every node folds pending ratings into the roll-ups and evaluates the
 	// centres its own presses touch (a press tells only its node), and every 30 s folds what other
 	// nodes left and sweeps the live alerts; folds and evaluations are safe to run at once anywhere.
-	go fb.Watch(ctx, log, 30*time.Second)
+	bg.Go("ratings", func(ctx context.Context) { fb.Watch(ctx, log, 30*time.Second) })
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
@@ -190,6 +197,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	// Then the background workers, within what is left of the same timeout, before the database
+	// closes (the checkpointer and SQLite's writer stop in Close, after the workers' last writes).
+	if err := bg.stop(shutCtx); err != nil {
+		log.Warn("shutting down", "err", err)
 	}
 	fmt.Fprintln(e.stdout, "Huduma stopped.")
 	return nil

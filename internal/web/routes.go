@@ -292,12 +292,13 @@ func (s *Server) routes(reg *prometheus.Registry, callbacks map[string]http.Hand
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.Handle("/", s.metrics.instrument("not found", http.HandlerFunc(s.notFound)))
 
-	// Outermost first: recover, log, headers, cross-origin refusal, session.
+	// Outermost first: recover, log, headers, compression, cross-origin refusal, session.
 	var h http.Handler = mux
 	h = s.withSession(h)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
 	h = cop.Handler(h)
+	h = newCompressor().handler(h)
 	h = securityHeaders(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
