@@ -121,8 +121,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return usagef("cannot listen on %s: %v", c.addr, err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn)) // per-request body deadlines: web/upload.go
 
 	if len(demoUsers) > 0 {
 		fmt.Fprintln(e.stdout, "Demo sign-ins (demo data only; start with --demo=false in production):")

@@ -302,6 +302,7 @@ func (s *Server) routes(reg *prometheus.Registry, callbacks map[string]http.Hand
 	h = securityHeaders(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
+	h = s.bodyDeadlines(h) // each body's read deadline (upload.go)
 	if s.cfg.TrustProxy {
 		h = trustProxy(h)
 	}

@@ -32,6 +32,15 @@ type Config struct {
 	SignInPerMinute int
 	APIPerSecond    int
 	IntakePerMinute int
+	// Request bodies (upload.go): BodyTimeout bounds the whole body of an ordinary request (0: 30 s);
+	// an upload (a multipart form, with files) instead may take as long as it keeps arriving:
+	// never UploadStall without a byte (0: 20 s), and on average at least UploadMinRate bytes a
+	// second once UploadStall has passed (0: 8 KB/s, slower than a poor 2G link).
+	BodyTimeout   time.Duration
+	UploadStall   time.Duration
+	UploadMinRate int
+	// WriteTimeout bounds writing a response (0: 60 s), counted again once an upload has arrived.
+	WriteTimeout time.Duration
 	// TrustProxy makes Huduma take the client's address from X-Forwarded-For, as set by a reverse
 	// proxy in front of it. Leave it off when clients reach Huduma directly: they could forge it.
 	TrustProxy bool
@@ -102,6 +111,18 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 	}
 	if cfg.IntakePerMinute == 0 {
 		cfg.IntakePerMinute = 20
+	}
+	if cfg.BodyTimeout == 0 {
+		cfg.BodyTimeout = 30 * time.Second
+	}
+	if cfg.UploadStall == 0 {
+		cfg.UploadStall = 20 * time.Second
+	}
+	if cfg.UploadMinRate == 0 {
+		cfg.UploadMinRate = 8 << 10
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = 60 * time.Second
 	}
 	tr, err := i18n.New()
 	if err != nil {
