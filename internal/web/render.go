@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/huduma-ke/huduma/internal/auth"
@@ -22,9 +23,32 @@ import (
 var templateFiles embed.FS
 
 // pageSet holds every page template, parsed once per language so that {{t "..."}} needs no
-// language argument.
+// language argument, and once per time zone so that {{when .At}} shows an instant in the viewer's
+// zone without one either (html/template cannot change a function once it has run). Kenya's zone
+// is parsed at start; a centre whose calendar keeps another has its set parsed on first view.
 type pageSet struct {
-	byLang map[string]map[string]*template.Template
+	tr     *i18n.Translator
+	as     *assets
+	mu     sync.Mutex
+	byZone map[string]map[string]map[string]*template.Template // zone → language → page
+}
+
+// page is a page's template in a language, with instants shown in zone.
+func (ps *pageSet) page(lang string, zone *time.Location, name string) (*template.Template, bool, error) {
+	ps.mu.Lock()
+	set, ok := ps.byZone[zone.String()]
+	ps.mu.Unlock()
+	if !ok {
+		var err error
+		if set, err = parsePages(ps.tr, ps.as, zone); err != nil {
+			return nil, false, err
+		}
+		ps.mu.Lock()
+		ps.byZone[zone.String()] = set
+		ps.mu.Unlock()
+	}
+	t, ok := set[lang][name]
+	return t, ok, nil
 }
 
 // view is what every page template receives.
@@ -42,20 +66,28 @@ type view struct {
 	Data    any
 }
 
-func loadPages(tr *i18n.Translator, as *assets, version string) (*pageSet, error) {
+func loadPages(tr *i18n.Translator, as *assets) (*pageSet, error) {
+	set, err := parsePages(tr, as, displayZone)
+	if err != nil {
+		return nil, err
+	}
+	return &pageSet{tr: tr, as: as, byZone: map[string]map[string]map[string]*template.Template{displayZone.String(): set}}, nil
+}
+
+func parsePages(tr *i18n.Translator, as *assets, zone *time.Location) (map[string]map[string]*template.Template, error) {
 	entries, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	ps := &pageSet{byLang: map[string]map[string]*template.Template{}}
+	byLang := map[string]map[string]*template.Template{}
 	for _, l := range i18n.Languages {
 		lang := l.Code
-		funcs := templateFuncs(tr, as, lang)
+		funcs := templateFuncs(tr, as, lang, zone)
 		base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html")
 		if err != nil {
 			return nil, fmt.Errorf("templates: %w", err)
 		}
-		ps.byLang[lang] = map[string]*template.Template{}
+		byLang[lang] = map[string]*template.Template{}
 		for _, e := range entries {
 			name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/"), ".html")
 			if name == "layout" || strings.HasPrefix(name, "_") {
@@ -65,17 +97,20 @@ func loadPages(tr *i18n.Translator, as *assets, version string) (*pageSet, error
 			if err != nil {
 				return nil, fmt.Errorf("template %s: %w", name, err)
 			}
-			ps.byLang[lang][name] = t
+			byLang[lang][name] = t
 		}
 	}
-	return ps, nil
+	return byLang, nil
 }
 
-// displayZone is where times are shown, built once: a calendar costs tens of microseconds and
-// kilobytes, and the inbox shows dates on every row.
+// displayZone is where times are shown to a viewer without a centre (Kenya's: Africa/Nairobi),
+// built once: a calendar costs tens of microseconds and kilobytes.
 var displayZone = worktime.Default().Location()
 
-func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMap {
+// instantLayouts are the ways {{when}} writes an instant: the default, and the named ones.
+var instantLayouts = map[string]string{"": "2006-01-02 15:04", "long": "Mon 2 Jan 2006 15:04", "day": "Mon 2 Jan", "time": "15:04"}
+
+func templateFuncs(tr *i18n.Translator, as *assets, lang string, zone *time.Location) template.FuncMap {
 	t := func(msg string, args ...any) string { return tr.T(lang, msg, args...) }
 	return template.FuncMap{
 		"t":      t,
@@ -115,17 +150,34 @@ func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMa
 		"add":   func(a, b int) int { return a + b },
 		"mins":  func(d time.Duration) int { return int(d.Minutes()) },
 		"hasID": func(ids []int64, id int64) bool { return slices.Contains(ids, id) },
-		"date": func(v any) string {
+		// when is the one way a page shows an instant: in the viewer's zone (their centre's
+		// calendar's, else Kenya's; see Server.viewerZone), "—" for none. An optional layout
+		// names a shorter or longer form ("long", "day", "time").
+		"when": func(v any, layout ...string) (string, error) {
+			var at time.Time
 			switch t := v.(type) {
 			case time.Time:
-				return t.Format("2006-01-02 15:04")
+				at = t
 			case *time.Time:
-				if t != nil {
-					return t.In(displayZone).Format("2006-01-02 15:04")
+				if t == nil {
+					return "—", nil
 				}
-				return "—"
+				at = *t
+			default:
+				return "", fmt.Errorf("when: %T is not an instant", v)
 			}
-			return fmt.Sprint(v)
+			if at.IsZero() {
+				return "—", nil
+			}
+			name := ""
+			if len(layout) > 0 {
+				name = layout[0]
+			}
+			l, ok := instantLayouts[name]
+			if !ok {
+				return "", fmt.Errorf("when: no layout %q", name)
+			}
+			return at.In(zone).Format(l), nil
 		},
 		"itoa":     func(i int64) string { return strconv.FormatInt(i, 10) },
 		"contains": slices.Contains[[]string],
@@ -136,18 +188,6 @@ func templateFuncs(tr *i18n.Translator, as *assets, lang string) template.FuncMa
 			return ""
 		},
 		"lines": func(l []string) string { return strings.Join(l, "\n") },
-		// localtime shows an instant in a calendar's zone (a centre's), "—" for none.
-		"localtime": func(v any, loc *time.Location) string {
-			switch t := v.(type) {
-			case time.Time:
-				return t.In(loc).Format("Mon 2 Jan 2006 15:04")
-			case *time.Time:
-				if t != nil {
-					return t.In(loc).Format("Mon 2 Jan 2006 15:04")
-				}
-			}
-			return "—"
-		},
 		// initials hide a citizen's name from those who may not see personal data.
 		"initials": func(name string) string {
 			var out []string
@@ -204,7 +244,12 @@ func spanWords(tr *i18n.Translator, lang, s string) string {
 // clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
 	ri := info(r)
-	t, ok := s.pages.byLang[ri.lang][page]
+	t, ok, err := s.pages.page(ri.lang, s.viewerZone(r), page)
+	if err != nil {
+		s.log.Error("page templates", "err", err)
+		http.Error(w, "template error", http.StatusInternalServerError)
+		return
+	}
 	if !ok {
 		s.log.Error("no such page template", "page", page)
 		http.Error(w, "missing template", http.StatusInternalServerError)
@@ -226,6 +271,29 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	buf.WriteTo(w)
+}
+
+// viewerZone is the time zone instants are shown in: the viewer's centre's calendar's, or Kenya's
+// for a viewer without a centre (citizens, national and agency staff). Both the directory and the
+// calendar are cached, so this costs two map reads.
+func (s *Server) viewerZone(r *http.Request) *time.Location {
+	u := info(r).user
+	if u.CentreID == 0 {
+		return displayZone
+	}
+	dir, err := s.charters.Directory(r.Context())
+	if err != nil {
+		return displayZone
+	}
+	c, ok := dir.CentreByID(u.CentreID)
+	if !ok {
+		return displayZone
+	}
+	cal, err := s.charters.WorkCalendar(r.Context(), c.CalendarID)
+	if err != nil {
+		return displayZone
+	}
+	return cal.Location()
 }
 
 // notices are the one-line confirmations shown after a change (?notice=saved).

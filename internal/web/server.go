@@ -158,7 +158,7 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 		return d.Queue.Calls(ctx, centreID, after, boardPage)
 	}, func(c queue.Call) int64 { return c.ID }, events.Options{Page: boardPage, Log: d.Log})
 	d.Queue.OnCall(s.board.Notify)
-	s.pages, err = loadPages(tr, as, cfg.Version)
+	s.pages, err = loadPages(tr, as)
 	if err != nil {
 		return nil, err
 	}
