@@ -27,13 +27,15 @@ type config struct {
 	require2FA    string
 	twoFactorKey  []byte // seals TOTP keys at rest (HUDUMA_2FA_KEY); nil: not sealed
 	apiRate       int
-	publicURL     string
-	smsProvider   string
-	at            notify.AfricasTalkingSMS
-	smtp          notify.SMTPProvider
-	workers       bool
-	sla           requests.Config
-	queue         queue.Config
+	// Public limits per client address (forms, sign-in) and per registered kiosk, per minute.
+	formsPerMinute, signInPerMinute, kioskPerMinute int
+	publicURL                                       string
+	smsProvider                                     string
+	at                                              notify.AfricasTalkingSMS
+	smtp                                            notify.SMTPProvider
+	workers                                         bool
+	sla                                             requests.Config
+	queue                                           queue.Config
 }
 
 // parseConfig reads flags (for the subcommands that serve or touch the database).
@@ -70,6 +72,18 @@ func parseConfig(name string, args []string, e env, extra func(*flag.FlagSet)) (
 	if v := e.getenv("HUDUMA_2FA_KEY"); v != "" {
 		if c.twoFactorKey, err = base64.StdEncoding.DecodeString(v); err != nil || len(c.twoFactorKey) != 32 {
 			return c, nil, usagef("HUDUMA_2FA_KEY: 32 random bytes in base64, e.g. from: openssl rand -base64 32")
+		}
+	}
+	for _, l := range []struct {
+		name, what string
+		dst        *int
+	}{{"HUDUMA_FORMS_PER_MINUTE", "citizens' forms (requests, complaints, tickets, tracking) a minute per client address, e.g. 20", &c.formsPerMinute},
+		{"HUDUMA_SIGNIN_PER_MINUTE", "sign-in attempts a minute per client address, e.g. 10", &c.signInPerMinute},
+		{"HUDUMA_KIOSK_PER_MINUTE", "tickets a minute per registered kiosk, e.g. 60", &c.kioskPerMinute}} {
+		if v := e.getenv(l.name); v != "" {
+			if *l.dst, err = strconv.Atoi(v); err != nil || *l.dst < 1 || *l.dst > 100000 {
+				return c, nil, usagef("%s=%q: a whole number of %s", l.name, v, l.what)
+			}
 		}
 	}
 	c.publicURL = envOr(e, "HUDUMA_PUBLIC_URL", "")

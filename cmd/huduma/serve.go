@@ -111,7 +111,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("rating roll-ups: %w", err)
 	}
 	srv, err := web.NewServer(web.Config{SecureCookies: c.secureCookies, Version: version, TrustProxy: c.trustProxy, APIPerSecond: c.apiRate,
-		RequireTwoFactor: c.require2FA},
+		RequireTwoFactor: c.require2FA, IntakePerMinute: c.formsPerMinute, SignInPerMinute: c.signInPerMinute, KioskPerMinute: c.kioskPerMinute},
 		web.Deps{DB: a.db, Log: log, Charters: a.charters, Auth: a.auth, Requests: a.requests, Queue: q, Complaints: cs, Feedback: fb, Registry: reg,
 			Callbacks: map[string]http.Handler{"/callbacks/africastalking/delivery": notify.AfricasTalkingDeliveryHandler(a.db, time.Now, log)}})
 	if err != nil {

@@ -65,6 +65,9 @@ func (s *Server) kiosk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if r.URL.Query().Has("kiosk") { // the registration address, opened on the kiosk (kiosk_register.go)
+		return s.kioskSetUp(w, r, centre)
+	}
 	return s.showTakeTicket(w, r, http.StatusOK, "kiosk", centre, takeTicketPage{})
 }
 
@@ -104,13 +107,20 @@ func (s *Server) centreParam(r *http.Request) (charter.Centre, error) {
 // sends the citizen to its page. A refusal (closed, stopped, after the cut-off, over the quota,
 // not offered) is shown on the same page, and nothing is issued.
 func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request, channel string) error {
-	// A script must not empty a centre's daily quota; a person takes one ticket at a time.
-	if !s.intake.allow(clientIP(r)) {
-		return apperr.New(apperr.RateLimited, "Too many requests. Please wait a moment and try again.")
-	}
 	centre, err := s.centreParam(r)
 	if err != nil {
 		return err
+	}
+	// A script must not empty a centre's daily quota; a person takes one ticket at a time. A
+	// registered kiosk serves a hall of people and has its own limit (kiosk_register.go).
+	allowed := false
+	if k, ok := s.registeredKiosk(r, centre); ok && channel == "kiosk" {
+		allowed = s.kiosks.allow("kiosk:" + strconv.FormatInt(k.ID, 10))
+	} else {
+		allowed = s.intake.allow(clientIP(r))
+	}
+	if !allowed {
+		return apperr.New(apperr.RateLimited, "Too many requests. Please wait a moment and try again.")
 	}
 	page := "kiosk"
 	if channel == "web" {

@@ -25,6 +25,8 @@ type monitorPage struct {
 	Quality    figures
 	Alerts     []feedback.Alert
 	CanQuality bool
+	// Kiosks are the centre's registered kiosks (kiosk_register.go), for its manager.
+	Kiosks []queue.Kiosk
 }
 
 // queueMonitorHome sends centre staff to their centre's monitor and lists the centres for the
@@ -86,6 +88,11 @@ func (s *Server) showMonitor(w http.ResponseWriter, r *http.Request, status int,
 	p.Quality, p.CanQuality = figures{q}, info(r).user.CanCentre(auth.ViewQuality, c.ID)
 	if p.Alerts, err = s.feedback.Alerts(r.Context(), feedback.AlertFilter{CentreID: c.ID, LiveOnly: true, Limit: 10}); err != nil {
 		return err
+	}
+	if p.CanPause {
+		if p.Kiosks, err = s.queue.Kiosks(r.Context(), c.ID); err != nil {
+			return err
+		}
 	}
 	s.render(w, r, status, "staff_queue", "Queues", p)
 	return nil

@@ -126,6 +126,7 @@ func (s *Server) table() []route {
 		{"POST /staff/queue/{code}/pause", auth.ManageQueue, false, s.queuePause},
 		{"GET /staff/queue/{code}/services/{service}", auth.ManageQueue, false, s.queueSettings},
 		{"POST /staff/queue/{code}/devices", auth.ManageQueue, false, s.bindDevice},
+		{"POST /staff/queue/{code}/kiosks", auth.ManageQueue, false, s.registerKiosk},
 		{"POST /staff/queue/{code}/services/{service}", auth.ManageQueue, false, s.queueSettings},
 
 		// Quality: CSAT and the happiness index (scope: centre managers their centre, agency admins

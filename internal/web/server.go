@@ -32,6 +32,8 @@ type Config struct {
 	SignInPerMinute int
 	APIPerSecond    int
 	IntakePerMinute int
+	// KioskPerMinute bounds the tickets of one registered kiosk (kiosk_register.go); 0: 60.
+	KioskPerMinute int
 	// Request bodies (upload.go): BodyTimeout bounds the whole body of an ordinary request (0: 30 s);
 	// an upload (a multipart form, with files) instead may take as long as it keeps arriving:
 	// never UploadStall without a byte (0: 20 s), and on average at least UploadMinRate bytes a
@@ -71,6 +73,7 @@ type Server struct {
 	signIn     *limiter
 	api        *limiter
 	intake     *limiter
+	kiosks     *limiter
 	// board hands each centre's new calls to its hall boards (board.go); shutdowns holds, per
 	// http.Server serving the boards, the channel closed when it shuts down.
 	board     *events.Hub[queue.Call]
@@ -112,6 +115,9 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 	if cfg.IntakePerMinute == 0 {
 		cfg.IntakePerMinute = 20
 	}
+	if cfg.KioskPerMinute == 0 {
+		cfg.KioskPerMinute = 60
+	}
 	if cfg.BodyTimeout == 0 {
 		cfg.BodyTimeout = 30 * time.Second
 	}
@@ -151,6 +157,8 @@ func NewServer(cfg Config, d Deps) (*Server, error) {
 		api:     newLimiter(float64(cfg.APIPerSecond), 2*cfg.APIPerSecond, d.Now),
 		// Citizens' forms (lodging, tracking): a person needs a few a minute, a script many.
 		intake: newLimiter(float64(cfg.IntakePerMinute)/60, cfg.IntakePerMinute, d.Now),
+		// A registered kiosk: a hall's worth of people, one at a time (a ticket a second at most).
+		kiosks: newLimiter(float64(cfg.KioskPerMinute)/60, cfg.KioskPerMinute, d.Now),
 	}
 	// One read of a centre's new calls per commit, however many boards watch it: the queue tells
 	// the hub after each commit that adds a call.
@@ -173,4 +181,5 @@ func (s *Server) Sweep(ctx context.Context) {
 	s.signIn.sweep(10 * time.Minute)
 	s.api.sweep(10 * time.Minute)
 	s.intake.sweep(10 * time.Minute)
+	s.kiosks.sweep(10 * time.Minute)
 }

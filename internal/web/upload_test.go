@@ -36,7 +36,7 @@ func uploadServer(t *testing.T, d *db.DB) *httptest.Server {
 		t.Fatal(err)
 	}
 	s, err := web.NewServer(web.Config{Version: "test", SignInPerMinute: 1000, APIPerSecond: 1000, IntakePerMinute: 1000,
-		BodyTimeout: 400 * time.Millisecond, UploadStall: 400 * time.Millisecond, UploadMinRate: 256 << 10, WriteTimeout: 2 * time.Second},
+		BodyTimeout: 400 * time.Millisecond, UploadStall: time.Second, UploadMinRate: 128 << 10, WriteTimeout: 15 * time.Second},
 		web.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock, Charters: charters, Auth: users, Requests: reqs})
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +127,7 @@ func TestSlowUploadSucceeds(t *testing.T) {
 
 		// Stalled half-way for longer than UploadStall: cut.
 		ct, body := form(string(key) + "-stalled")
-		status, err := send(&throttled{body: body, size: 256 << 10, pause: 10 * time.Millisecond, stall: 1500 * time.Millisecond, stallAt: 2 << 20}, ct, len(body))
+		status, err := send(&throttled{body: body, size: 256 << 10, pause: 10 * time.Millisecond, stall: 3 * time.Second, stallAt: 2 << 20}, ct, len(body))
 		if err == nil && status < 400 {
 			t.Errorf("a stalled upload was accepted: %d", status)
 		}
