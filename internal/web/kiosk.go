@@ -57,6 +57,9 @@ type takeTicketPage struct {
 	Service, Priority, Phone string
 	Errors                   map[string]string
 	Refusal                  string // why no ticket was issued, translated
+	// Registered: the kiosk is a registered one (kiosk_register.go), said in small print so that
+	// the manager setting it up sees it took.
+	Registered bool
 }
 
 // kiosk is the hall kiosk's start page: the centre's services as large buttons.
@@ -213,6 +216,7 @@ func (s *Server) showTakeTicket(w http.ResponseWriter, r *http.Request, status i
 		// The kiosk keeps its language in the address, not in a cookie: the next citizen at the
 		// same screen starts again in the default language.
 		form.Action = base + "?lang=" + lang
+		_, form.Registered = s.registeredKiosk(r, centre)
 		form.Refresh = fmt.Sprintf("%d;url=%s", kioskIdleRefresh, base)
 		if form.Refusal != "" || form.Errors != nil {
 			form.Refresh = fmt.Sprintf("%d;url=%s", kioskRefusalReturn, base)
