@@ -13,9 +13,9 @@ import (
 )
 
 // Pages, JSON and style sheets shrink to a fifth or less with gzip, which on a 2G/3G link is most of
-// the time a page takes. compress gzips a response when the client accepts it and its type is text
-// (HTML, JSON, CSS, JavaScript, XML, SVG); types compressed already (images, PDF, archives) and the
-// boards' event stream are passed through untouched — a stream must reach the board event by
+// the time a page takes. compress gzips a response when the client accepts it, its type is text
+// (HTML, JSON, CSS, JavaScript, XML, SVG) and it has at least 1 KB; types compressed already
+// (images, PDF, archives) and the boards' event stream are passed through untouched — a stream must reach the board event by
 // event, and gzip would hold events back in its window.
 type compressor struct {
 	writers sync.Pool // *gzip.Writer, reused: each costs a few hundred KB to make
@@ -64,38 +64,71 @@ func acceptsGzip(header string) bool {
 	return false
 }
 
-// compressWriter decides at the response's first byte (or header) whether to compress it.
+// minCompress is the smallest body worth gzipping: below it the header and the work cost more
+// than they save (an API answer of a few hundred bytes), so the first bytes are held until there
+// are this many, or the response ends.
+const minCompress = 1024
+
+// compressWriter decides, once it knows the response's type and that it is big enough, whether
+// to compress it; until then it holds the status and the first bytes.
 type compressWriter struct {
 	http.ResponseWriter
 	c       *compressor
 	accepts bool
 	decided bool
+	status  int          // held until decided; 0: none yet
+	held    []byte       // the first bytes of a compressible body, held until decided
 	zw      *gzip.Writer // nil: passed through
 }
 
-func (w *compressWriter) decide(status int) {
-	if w.decided {
-		return
-	}
-	w.decided = true
+// eligible reports whether the response is of a type to compress (and says Vary if so).
+func (w *compressWriter) eligible() bool {
 	h := w.Header()
 	mediaType, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	if !compressible[mediaType] {
-		return
+		return false
 	}
-	// Caches keep one copy per encoding, whether or not this client takes gzip.
-	h.Add("Vary", "Accept-Encoding")
-	if !w.accepts || h.Get("Content-Encoding") != "" || status < 200 || status == http.StatusNoContent ||
-		status == http.StatusNotModified || status == http.StatusPartialContent {
-		return
+	status := w.status
+	if status == 0 {
+		status = http.StatusOK
 	}
-	h.Set("Content-Encoding", "gzip")
-	h.Del("Content-Length")
-	if etag := h.Get("ETag"); etag != "" && !strings.HasPrefix(etag, "W/") {
-		h.Set("ETag", "W/"+etag) // the same content, not the same bytes
+	return w.accepts && h.Get("Content-Encoding") == "" && status >= 200 && status != http.StatusNoContent &&
+		status != http.StatusNotModified && status != http.StatusPartialContent
+}
+
+// decide settles the response: gzipped (compress) or as it is; then sends the status and what
+// was held.
+func (w *compressWriter) decide(compress bool) error {
+	w.decided = true
+	h := w.Header()
+	if mediaType, _, _ := mime.ParseMediaType(h.Get("Content-Type")); compressible[mediaType] {
+		// Caches keep one copy per encoding, whether or not this client takes gzip.
+		h.Add("Vary", "Accept-Encoding")
 	}
-	w.zw = w.c.writers.Get().(*gzip.Writer)
-	w.zw.Reset(w.ResponseWriter)
+	if compress {
+		h.Set("Content-Encoding", "gzip")
+		h.Del("Content-Length")
+		if etag := h.Get("ETag"); etag != "" && !strings.HasPrefix(etag, "W/") {
+			h.Set("ETag", "W/"+etag) // the same content, not the same bytes
+		}
+		w.zw = w.c.writers.Get().(*gzip.Writer)
+		w.zw.Reset(w.ResponseWriter)
+	}
+	if w.status != 0 {
+		w.ResponseWriter.WriteHeader(w.status)
+	}
+	held := w.held
+	w.held = nil
+	if len(held) == 0 {
+		return nil
+	}
+	var err error
+	if w.zw != nil {
+		_, err = w.zw.Write(held)
+	} else {
+		_, err = w.ResponseWriter.Write(held)
+	}
+	return err
 }
 
 func (w *compressWriter) WriteHeader(status int) {
@@ -103,17 +136,38 @@ func (w *compressWriter) WriteHeader(status int) {
 		w.ResponseWriter.WriteHeader(status)
 		return
 	}
-	w.decide(status)
-	w.ResponseWriter.WriteHeader(status)
+	if w.decided || w.status != 0 {
+		return // as net/http: the first status counts
+	}
+	w.status = status
+	if !w.eligible() {
+		_ = w.decide(false)
+	}
 }
 
 func (w *compressWriter) Write(b []byte) (int, error) {
 	if !w.decided {
-		if w.Header().Get("Content-Type") == "" {
-			// What net/http would sniff, decided here so that sniffed HTML is compressed too.
-			w.Header().Set("Content-Type", http.DetectContentType(b))
+		if w.status == 0 {
+			if w.Header().Get("Content-Type") == "" {
+				// What net/http would sniff, decided here so that sniffed HTML is compressed too.
+				w.Header().Set("Content-Type", http.DetectContentType(b))
+			}
+			w.status = http.StatusOK
 		}
-		w.WriteHeader(http.StatusOK)
+		if !w.eligible() {
+			if err := w.decide(false); err != nil {
+				return 0, err
+			}
+		} else {
+			w.held = append(w.held, b...)
+			if len(w.held) < minCompress {
+				return len(b), nil
+			}
+			if err := w.decide(true); err != nil {
+				return 0, err
+			}
+			return len(b), nil
+		}
 	}
 	if w.zw != nil {
 		return w.zw.Write(b)
@@ -123,6 +177,9 @@ func (w *compressWriter) Write(b []byte) (int, error) {
 
 // Flush sends what is compressed so far (a gzipped response may still be flushed).
 func (w *compressWriter) Flush() {
+	if !w.decided && w.status != 0 {
+		_ = w.decide(len(w.held) >= minCompress && w.eligible())
+	}
 	if w.zw != nil {
 		_ = w.zw.Flush()
 	}
@@ -131,6 +188,11 @@ func (w *compressWriter) Flush() {
 
 // FlushError is what http.ResponseController calls.
 func (w *compressWriter) FlushError() error {
+	if !w.decided && w.status != 0 {
+		if err := w.decide(len(w.held) >= minCompress && w.eligible()); err != nil {
+			return err
+		}
+	}
 	if w.zw != nil {
 		if err := w.zw.Flush(); err != nil {
 			return err
@@ -147,6 +209,9 @@ func (w *compressWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 func (w *compressWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *compressWriter) close() {
+	if !w.decided && w.status != 0 { // a small body, or a status alone: as it is
+		_ = w.decide(false)
+	}
 	if w.zw == nil {
 		return
 	}
