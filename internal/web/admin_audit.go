@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/huduma-ke/huduma/internal/audit"
 )
@@ -36,8 +37,14 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if f.To, err = dateParam(q, "to"); err != nil {
 		return err
 	}
+	// The days are the viewer's, as the times the trail shows are (render.go, when).
+	zone := s.viewerZone(r)
+	inZone := func(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, zone) }
+	if !f.From.IsZero() {
+		f.From = inZone(f.From)
+	}
 	if !f.To.IsZero() {
-		f.To = f.To.AddDate(0, 0, 1)
+		f.To = inZone(f.To).AddDate(0, 0, 1)
 	}
 	if !u.SeesAllAudit() {
 		f.AgencyID, f.CentreID = u.AgencyID, u.CentreID

@@ -32,6 +32,23 @@ func TestInstantsInTheViewersZone(t *testing.T) {
 			t.Errorf("audit entry of 06:00 UTC shown as %q, want 09:00 (EAT)", row)
 		}
 
+		// The trail's day filters are days in the same zone: 22:30 UTC on the 19th is 01:30 on
+		// the 20th in Nairobi.
+		late := time.Date(2026, 11, 19, 22, 30, 0, 0, time.UTC)
+		if err := d.InTx(ctx, func(tx *sql.Tx) error {
+			return audit.Record(ctx, tx, late, audit.Actor{Name: "zone test"}, "update", "holiday", "tz-2", "Night entry", nil, nil, 0, 0)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		_, body = h.as("admin").get("/admin/audit?entity=holiday&id=tz-2&from=2026-11-20&to=2026-11-20")
+		if !strings.Contains(body, "Night entry") || !strings.Contains(body, "2026-11-20 01:30") {
+			t.Errorf("the entry of 01:30 on the 20th (Nairobi) is not under the 20th")
+		}
+		_, body = h.as("admin").get("/admin/audit?entity=holiday&id=tz-2&from=2026-11-19&to=2026-11-19")
+		if strings.Contains(body, "Night entry") {
+			t.Errorf("the entry of 01:30 on the 20th (Nairobi) is listed under the 19th")
+		}
+
 		// A centre whose calendar keeps another zone: its monitor shows a counter session's start
 		// in that zone. The GPO's calendar is moved to West Africa (UTC+1) for the test; a
 		// holiday added drops the calendar cache.
